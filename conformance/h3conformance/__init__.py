@@ -1,0 +1,1 @@
+"""The h3 session conformance kit: scenarios as data, runners, reports."""
