@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from decimal import Decimal
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Callable
 
-_encode_string: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+_encode_string: Callable[[str], str] = (
+    getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+)
 _SURROGATE = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")
 _MAX_INDEX = 2**32 - 2
@@ -115,7 +117,11 @@ def _object_key(key: object) -> str:
     if isinstance(key, int):
         return str(key)
     if isinstance(key, float):
-        return js_number(key) if math.isfinite(key) else ("NaN" if math.isnan(key) else ("Infinity" if key > 0 else "-Infinity"))
+        return (
+            js_number(key)
+            if math.isfinite(key)
+            else ("NaN" if math.isnan(key) else ("Infinity" if key > 0 else "-Infinity"))
+        )
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 

@@ -84,7 +84,7 @@ class SessionConfig:
 
     password: iron.PasswordInput = field(repr=False)
     name: str = DEFAULT_NAME
-    cookie: Union[CookieOptions, Literal[False]] = CookieOptions()  # noqa: RUF009 - frozen
+    cookie: Union[CookieOptions, Literal[False]] = CookieOptions()
     max_age: Optional[float] = None
     session_header: Union[str, Literal[False], None] = None
     seal: iron.OptionsInput = None
@@ -119,7 +119,9 @@ class SessionConfig:
             password = self._seal_password()
             secret = password.encryption
             iron._passwords.check_length(secret, options.encryption.min_password_length, options.encryption.key_bytes)
-            iron._passwords.check_length(password.integrity, options.integrity.min_password_length, options.integrity.key_bytes)
+            iron._passwords.check_length(
+                password.integrity, options.integrity.min_password_length, options.integrity.key_bytes
+            )
         except iron.IronConfigError as error:
             raise ConfigError(str(error)) from None
         object.__setattr__(self, "seal_options", options)
@@ -234,7 +236,9 @@ def cookie_options_from_h3(options: Mapping[str, Any]) -> CookieOptions:
     kwargs: dict[str, Any] = {}
     for key, value in options.items():
         if key == "name":
-            raise ConfigError("cookie.name is not supported: set the top-level name (h3 v2 renames only the written cookie)")
+            raise ConfigError(
+                "cookie.name is not supported: set the top-level name (h3 v2 renames only the written cookie)"
+            )
         if key not in _COOKIE_KEYS:
             raise ConfigError(f"unknown cookie option {key!r}")
         kwargs[_COOKIE_KEYS[key]] = value

@@ -141,7 +141,10 @@ def unseal_session(ctx: SessionContext, config: SessionConfig, token: str) -> tu
         raise SessionExpiredError("sealed value is not a session object")
     if config.max_age and _age(now, payload.get("createdAt")) > config.max_age * 1000:
         raise SessionExpiredError("Session expired!")
-    if config.idle_timeout and _age(now, payload.get("lastSeenAt") or payload.get("createdAt")) > config.idle_timeout * 1000:
+    if (
+        config.idle_timeout
+        and _age(now, payload.get("lastSeenAt") or payload.get("createdAt")) > config.idle_timeout * 1000
+    ):
         raise SessionExpiredError("Session expired!")
     return payload, legacy
 
@@ -150,7 +153,7 @@ def _age(now: int, since: Any) -> float:
     # h3: Date.now() - (createdAt || -Infinity): a missing or zero createdAt is infinitely old (item 8).
     if isinstance(since, bool) or not isinstance(since, (int, float)) or not since:
         return math.inf
-    return now - since
+    return float(now - since)
 
 
 def _should_slide(session: Session, config: SessionConfig, now: int) -> bool:
@@ -178,7 +181,12 @@ def get_session(ctx: SessionContext, config: SessionConfig) -> Session:
             payload, legacy = {}, False  # every failure is a fresh session, never an error (item 14)
         session.payload.update(payload)
         session.payload["data"] = dict(session.payload.get("data") or {})
-        if session.id and from_cookie and config.profile == "v2" and (legacy or _should_slide(session, config, ctx.now())):
+        if (
+            session.id
+            and from_cookie
+            and config.profile == "v2"
+            and (legacy or _should_slide(session, config, ctx.now()))
+        ):
             update_session(ctx, config)
     if not session.id:
         session.payload["id"] = config.make_id()
@@ -229,7 +237,9 @@ def _write_cookie(ctx: SessionContext, config: SessionConfig, token: str, sessio
     else:
         max_length = (config.cookie.chunk_max_length if config.cookie else None) or DEFAULT_CHUNK_MAX_LENGTH
         try:
-            write_chunked(ctx.cookies, ctx.request_cookies("v2").get(config.name), config.name, token, attrs, max_length)
+            write_chunked(
+                ctx.cookies, ctx.request_cookies("v2").get(config.name), config.name, token, attrs, max_length
+            )
         except CookieTooLargeError:
             ctx.cookies.restore(before)
             raise
@@ -247,7 +257,8 @@ def _check_size(ctx: SessionContext, config: SessionConfig, before: list[Any]) -
             ctx.cookies.restore(before)
             hint = "" if config.profile == "v1" else " (lower cookie.chunk_max_length or shorten the attributes)"
             raise CookieTooLargeError(
-                f"the {config.name!r} Set-Cookie line is {size} bytes, over the {limit}-byte limit browsers keep{hint}; "
+                f"the {config.name!r} Set-Cookie line is {size} bytes, "
+                f"over the {limit}-byte limit browsers keep{hint}; "
                 "store less in the session, use profile v2 (chunked cookies), or set max_cookie_bytes=None"
             )
 

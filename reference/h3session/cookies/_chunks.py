@@ -85,7 +85,9 @@ def write_chunked(
     """Set ``name`` to ``value``, chunked when needed, deleting chunks the request still has."""
     chunks = split_value(value, max_length)
     if len(chunks) > MAX_CHUNK_COUNT:
-        raise CookieTooLargeError(f'Cannot set chunked cookie "{name}": value needs more than {MAX_CHUNK_COUNT} chunks.')
+        raise CookieTooLargeError(
+            f'Cannot set chunked cookie "{name}": value needs more than {MAX_CHUNK_COUNT} chunks.'
+        )
     new_count = len(chunks) if len(chunks) > 1 else 0
     for number in range(new_count + 1, (chunk_count(previous) or 0) + 1):
         out.delete(chunk_name(name, number), attrs, "v2")

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from ._uri import try_decode
 
-_JS_WHITESPACE = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# What String.prototype.trim removes (cookie-es 1.x trims with it).
+_JS_WHITESPACE = (
+    " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 def parse_cookie_header(header: str, profile: str = "v2") -> dict[str, str]:

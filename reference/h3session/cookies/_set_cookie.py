@@ -26,7 +26,9 @@ MAX_AGE_LIMIT = 34_560_000
 _FIELD_CONTENT = re.compile(r"[\t\u0020-\u007e\u0080-\u00ff]+")
 _V2_NAME = re.compile(r"[\u0021-\u003a\u003c\u003e-\u007e]+")
 _V2_VALUE = re.compile(r"[\u0021-\u003a\u003c-\u007e]*")
-_V2_DOMAIN = re.compile(r"[.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*", re.IGNORECASE)
+_V2_DOMAIN = re.compile(
+    r"[.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*", re.IGNORECASE
+)
 _V2_PATH = re.compile(r"[\u0020-\u003a\u003c-\u007e]*")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -50,7 +52,8 @@ class CookieAttributes:
 def http_date(epoch_ms: int) -> str:
     """``Date.prototype.toUTCString``: IMF-fixdate in GMT, milliseconds dropped (row f1)."""
     t = time.gmtime(math.floor(epoch_ms / 1000))
-    return f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year:04d} {t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
+    day = f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year:04d}"
+    return f"{day} {t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
 
 
 def _same_site(value: SameSite) -> Optional[str]:

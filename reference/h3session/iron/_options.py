@@ -155,7 +155,9 @@ def resolve_options(options: OptionsInput, base: SealOptions = PRESET_V2) -> Sea
         elif key in _TOP_KEYS:
             changes[_TOP_KEYS[key]] = value
         else:
-            raise IronConfigError(f"unknown seal option {key!r} (iron's names: {sorted([*_TOP_KEYS, 'encryption', 'integrity'])})")
+            raise IronConfigError(
+                f"unknown seal option {key!r} (iron's names: {sorted([*_TOP_KEYS, 'encryption', 'integrity'])})"
+            )
     return dataclasses.replace(base, **changes)
 
 

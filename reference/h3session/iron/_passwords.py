@@ -39,7 +39,9 @@ def _check_secret(secret: object) -> Secret:
         return secret
     if isinstance(secret, (bytearray, memoryview)) and len(secret) > 0:
         return bytes(secret)
-    raise IronConfigError("Empty password" if isinstance(secret, (str, bytes)) else "a password secret must be str or bytes")
+    raise IronConfigError(
+        "Empty password" if isinstance(secret, (str, bytes)) else "a password secret must be str or bytes"
+    )
 
 
 def _single(mapping: Mapping[str, Any], default_id: str = "") -> Password:

@@ -72,7 +72,7 @@ def seal(
     *,
     now: Optional[int] = None,
     cache: Optional[KeyCache] = None,
-    _parts: SealParts = SealParts(),  # noqa: B008 - immutable
+    _parts: SealParts = SealParts(),
 ) -> str:
     """Seal ``obj`` (anything JSON.stringify accepts) into an Fe26.2 token.
 
@@ -91,7 +91,7 @@ def seal_with(
     *,
     now: Optional[int] = None,
     cache: Optional[KeyCache] = None,
-    parts: SealParts = SealParts(),  # noqa: B008 - immutable
+    parts: SealParts = SealParts(),
 ) -> str:
     """Seal already-serialized JSON text with a normalized password and resolved options."""
     cache = cache if cache is not None else default_cache

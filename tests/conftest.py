@@ -1,0 +1,22 @@
+"""Suite-wide rules: in CI nothing may be skipped, so a missing dependency fails loudly."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("CI") and _skipped:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"CI forbids skipped tests; {len(_skipped)} skipped: {_skipped[:10]}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
