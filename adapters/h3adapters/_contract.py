@@ -28,7 +28,9 @@ class ContractFailure(RuntimeError):
 def configs(options: Mapping[str, Any]) -> tuple[SessionConfig, SessionConfig]:
     """The configured session and the second one ``/multi`` uses (name + "-alt")."""
     first = SessionConfig.from_h3(options)
-    return first, first.replace(name=f"{first.name}-alt", session_header=None if first.session_header is None else first.session_header)
+    return first, first.replace(
+        name=f"{first.name}-alt", session_header=None if first.session_header is None else first.session_header
+    )
 
 
 def visit(session: SessionManager) -> str:
@@ -53,7 +55,9 @@ def parse_body(body: bytes) -> Any:
 Opener = Callable[[SessionConfig], SessionManager]
 
 
-def respond(method: str, path: str, body: bytes, open_session: Opener, options: Mapping[str, Any]) -> tuple[int, str, str]:
+def respond(
+    method: str, path: str, body: bytes, open_session: Opener, options: Mapping[str, Any]
+) -> tuple[int, str, str]:
     """(status, content type, body) for one contract request; ``/fail`` raises."""
     first, second = configs(options)
     route = (method.upper(), path)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+from h3conformance.adapter import Adapter
 from h3session import SessionManager, use_session, use_session_async
 from h3session.asgi import ASGIApp, Receive, Scope, Send, SessionMiddleware
 
@@ -36,3 +38,13 @@ def app_factory(options: Mapping[str, Any]) -> ASGIApp:
         await send({"type": "http.response.body", "body": payload})
 
     return SessionMiddleware(app)
+
+
+_EXPECTATIONS = Path(__file__).with_name("expectations") / "reference.toml"
+ADAPTER = Adapter(
+    "asgi",
+    "asgi",
+    app_factory,
+    expectations=_EXPECTATIONS,
+    description="a bare ASGI app inside h3session.asgi.SessionMiddleware",
+)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from h3conformance.adapter import Adapter
 from h3session import use_session
 from h3session.wsgi import SessionMiddleware
 
@@ -28,3 +30,13 @@ def app_factory(options: Mapping[str, Any]) -> WSGIApplication:
         return [payload]
 
     return SessionMiddleware(app)
+
+
+_EXPECTATIONS = Path(__file__).with_name("expectations") / "reference.toml"
+ADAPTER = Adapter(
+    "wsgi",
+    "wsgi",
+    app_factory,
+    expectations=_EXPECTATIONS,
+    description="a bare WSGI app inside h3session.wsgi.SessionMiddleware",
+)

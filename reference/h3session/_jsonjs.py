@@ -21,6 +21,7 @@ _encode_string: Callable[[str], str] = (
 _SURROGATE = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")
 _MAX_INDEX = 2**32 - 2
+_MAX_INDEX_DIGITS = len(str(_MAX_INDEX))
 
 
 def _fix_surrogate(match: re.Match[str]) -> str:
@@ -65,7 +66,8 @@ def js_number(value: float) -> str:
 
 
 def _key_order(keys: list[str]) -> list[str]:
-    indexes = [k for k in keys if _ARRAY_INDEX.fullmatch(k) and int(k) <= _MAX_INDEX]
+    # The length test first: int() of a key thousands of digits long is a ValueError in CPython.
+    indexes = [k for k in keys if len(k) <= _MAX_INDEX_DIGITS and _ARRAY_INDEX.fullmatch(k) and int(k) <= _MAX_INDEX]
     if not indexes:
         return keys
     index_set = set(indexes)

@@ -35,7 +35,7 @@ async def use_session_async(request: Any, config: Optional[SessionConfig] = None
     ctx, chosen = _bind(request, config)
     if chosen.name in ctx.sessions or not engine.needs_derivation(ctx, chosen):
         return engine.open_session(ctx, chosen)
-    return await asyncio.get_running_loop().run_in_executor(None, engine.open_session, ctx, chosen)
+    return await asyncio.get_running_loop().run_in_executor(None, engine.open_session_in_worker, ctx, chosen)
 
 
 def get_session(request: Any, config: Optional[SessionConfig] = None) -> Session:

@@ -27,7 +27,10 @@ DEFAULT_NAME = "h3"
 #: RFC 6265 section 6.1: browsers keep cookies of at least 4096 bytes (name, value and attributes).
 DEFAULT_MAX_COOKIE_BYTES = 4096
 _HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f;]")
+# Path and Domain stay printable ASCII without ';': nothing in them can end the attribute or the header.
+_UNSAFE = re.compile(r"[^\x20-\x3a\x3c-\x7e]")
+# iron's ^\w+$ in JavaScript, which is ASCII-only.
+_PASSWORD_ID = re.compile(r"[A-Za-z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -95,17 +98,21 @@ class SessionConfig:
     password_id: Optional[str] = None
     max_cookie_bytes: Optional[int] = DEFAULT_MAX_COOKIE_BYTES
     key_cache: Optional[iron.KeyCache] = field(default=None, repr=False, compare=False)
+    #: Reuse one pair of sealing keys within these bounds (SECURITY.md, "Key reuse"); False derives per seal.
+    key_reuse: Union[iron.KeyReuse, Literal[False]] = iron.DEFAULT_KEY_REUSE
 
     # Derived once, so a request does no option merging.
     header_name: Optional[str] = field(init=False, repr=False, compare=False)
+    reuse_pool: Optional[iron.ReusePool] = field(init=False, repr=False, compare=False)
     seal_options: iron.SealOptions = field(init=False, repr=False, compare=False)
     seal_password: iron.Password = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise ConfigError(f"profile must be 'v1' or 'v2', not {self.profile!r}")
-        if not isinstance(self.name, str) or not self.name:
-            raise ConfigError("name must be a non-empty string")
+        if not isinstance(self.name, str) or not _HEADER_TOKEN.fullmatch(self.name):
+            # h3 v1 (cookie-es) would emit a name with ';', '=' or spaces verbatim into Set-Cookie.
+            raise ConfigError(f"name must be a cookie-name token (letters, digits, !#$%&'*+-.^_`|~), got {self.name!r}")
         if self.profile == "v1" and self.idle_timeout:
             raise ConfigError("idle_timeout exists only in h3 v2: use profile='v2'")
         for label, value in (("max_age", self.max_age), ("idle_timeout", self.idle_timeout)):
@@ -117,15 +124,16 @@ class SessionConfig:
         try:
             options = iron.resolve_options(self.seal, self._base_seal_options())
             password = self._seal_password()
-            secret = password.encryption
-            iron._passwords.check_length(secret, options.encryption.min_password_length, options.encryption.key_bytes)
-            iron._passwords.check_length(
-                password.integrity, options.integrity.min_password_length, options.integrity.key_bytes
-            )
+            iron._passwords.check_key(password.encryption, options.encryption)
+            iron._passwords.check_key(password.integrity, options.integrity)
+            self._check_rotation_map(options)
         except iron.IronConfigError as error:
             raise ConfigError(str(error)) from None
         object.__setattr__(self, "seal_options", options)
         object.__setattr__(self, "seal_password", password)
+        if self.key_reuse is not False and not isinstance(self.key_reuse, iron.KeyReuse):
+            raise ConfigError("key_reuse must be iron.KeyReuse(...) or False")
+        object.__setattr__(self, "reuse_pool", iron.shared_pool(self.key_reuse) if self.key_reuse else None)
         self._check_cookie()
 
     def _header_name(self) -> Optional[str]:
@@ -154,6 +162,22 @@ class SessionConfig:
             return iron._passwords.for_seal(single)
         return iron._passwords.for_seal(password)
 
+    def _check_rotation_map(self, options: iron.SealOptions) -> None:
+        """Every id and secret of a rotation map, not only the current one: an old entry fails on first use."""
+        password = self.password
+        if not isinstance(password, Mapping) or "secret" in password or "integrity" in password:
+            return
+        for pid, entry in password.items():
+            if not isinstance(pid, str) or not _PASSWORD_ID.fullmatch(pid):
+                raise ConfigError(f"password id {pid!r} must match ^\\w+$ (ASCII letters, digits and _)")
+            single = {**entry, "id": pid} if isinstance(entry, Mapping) else {"id": pid, "secret": entry}
+            try:
+                found = iron._passwords.for_seal(single)
+                iron._passwords.check_key(found.encryption, options.encryption)
+                iron._passwords.check_key(found.integrity, options.integrity)
+            except iron.IronConfigError as error:
+                raise ConfigError(f"password {pid!r}: {error}") from None
+
     def _check_cookie(self) -> None:
         if self.cookie is False:
             return
@@ -162,7 +186,7 @@ class SessionConfig:
         for label in ("path", "domain"):
             value = getattr(self.cookie, label)
             if value is not None and (not isinstance(value, str) or _UNSAFE.search(value)):
-                raise ConfigError(f"cookie {label} must not contain ';' or control characters")
+                raise ConfigError(f"cookie {label} must be printable ASCII without ';', got {value!r}")
         if self.cookie.chunk_max_length is not None and self.cookie.chunk_max_length < 1:
             raise ConfigError("cookie chunk_max_length must be positive")
         try:  # a probe line surfaces every serialization error now rather than per request
@@ -199,6 +223,8 @@ class SessionConfig:
             kwargs["cookie"] = cookie_options_from_h3(cookie)
         elif cookie is not None and cookie is not False:
             raise ConfigError("cookie must be an object or false")
+        if "key_reuse" in kwargs:
+            kwargs["key_reuse"] = key_reuse_from_h3(kwargs["key_reuse"])
         kwargs.update(overrides)
         return cls(**kwargs)
 
@@ -216,6 +242,7 @@ _H3_KEYS = {
     "legacySealFallback": "legacy_seal_fallback",
     "passwordId": "password_id",
     "maxCookieBytes": "max_cookie_bytes",
+    "keyReuse": "key_reuse",
 }
 _COOKIE_KEYS = {
     "path": "path",
@@ -243,3 +270,17 @@ def cookie_options_from_h3(options: Mapping[str, Any]) -> CookieOptions:
             raise ConfigError(f"unknown cookie option {key!r}")
         kwargs[_COOKIE_KEYS[key]] = value
     return CookieOptions(**kwargs)
+
+
+def key_reuse_from_h3(value: object) -> Union[iron.KeyReuse, Literal[False]]:
+    """``keyReuse``: ``false``, ``true`` (the defaults) or ``{"maxAge": seconds, "maxUses": n}``."""
+    if value is False or value is True:
+        return iron.KeyReuse() if value else False
+    if not isinstance(value, Mapping) or not set(value) <= {"maxAge", "maxUses"}:
+        raise ConfigError('keyReuse must be false, true or {"maxAge": seconds, "maxUses": n}')
+    try:
+        return iron.KeyReuse(
+            max_age_s=value.get("maxAge", iron.DEFAULT_MAX_AGE_S), max_uses=value.get("maxUses", iron.DEFAULT_MAX_USES)
+        )
+    except iron.IronConfigError as error:
+        raise ConfigError(str(error)) from None

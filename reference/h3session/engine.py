@@ -216,7 +216,14 @@ def seal_session(ctx: SessionContext, config: SessionConfig) -> str:
     now = ctx.now()
     if config.idle_timeout:
         session.payload["lastSeenAt"] = now
-    return iron.seal(session.payload, config.seal_password, config.seal_options, now=now, cache=config.key_cache)
+    return iron.seal(
+        session.payload,
+        config.seal_password,
+        config.seal_options,
+        now=now,
+        cache=config.key_cache,
+        reuse=config.reuse_pool,
+    )
 
 
 def _expires(session: Session, config: SessionConfig) -> Optional[int]:
@@ -328,18 +335,46 @@ def open_session(ctx: SessionContext, config: SessionConfig) -> SessionManager:
 
 
 def needs_derivation(ctx: SessionContext, config: SessionConfig) -> bool:
-    """Whether opening this request's session may run a PBKDF2 derivation (worth a thread in ASGI)."""
+    """Whether opening this request's session may run a PBKDF2 derivation (worth a thread in ASGI).
+
+    Opening derives to unseal a token whose keys are not cached, and to seal a
+    new session; with key reuse, sealing derives only when the pair is due to
+    rotate, and :func:`open_session_in_worker` rotates it ahead of time so the
+    seal that follows on the event loop finds it ready.
+    """
     options = config.seal_options
     if options.encryption.iterations <= 1 and options.integrity.iterations <= 1:
         return False
+    pool = config.reuse_pool
+    if pool is not None and pool.needs_rotation(config.seal_password, options):
+        return True
     token, _ = _request_token(ctx, config)
     if not token:
-        return True  # a new session is sealed with fresh salts
+        return pool is None
+    return not _keys_cached(token, config)
+
+
+def _keys_cached(token: str, config: SessionConfig) -> bool:
     parts = token.split("*")
-    if len(parts) != 8 or isinstance(config.seal_password.integrity, bytes):
-        return False
-    cache = config.key_cache or iron.default_cache
-    secret = config.seal_password.integrity if not parts[1] else None
-    if secret is None:
+    if len(parts) != 8:
+        return True  # refused before any derivation
+    try:
+        pw = iron._passwords.for_unseal(config.password, parts[1])
+    except (iron.IronError, ValueError):
         return True
-    return not cache.contains(secret, parts[6], options.integrity.iterations, options.integrity.key_bytes)
+    cache = config.key_cache or iron.default_cache
+    options = config.seal_options
+    return all(
+        isinstance(secret, bytes) or cache.contains(secret, salt, key.iterations, key.key_bytes)
+        for secret, salt, key in (
+            (pw.integrity, parts[6], options.integrity),
+            (pw.encryption, parts[2], options.encryption),
+        )
+    )
+
+
+def open_session_in_worker(ctx: SessionContext, config: SessionConfig) -> SessionManager:
+    """``open_session`` plus any due key rotation: what async callers run in a worker thread."""
+    if config.reuse_pool is not None:
+        config.reuse_pool.prepare(config.seal_password, config.seal_options, config.key_cache or iron.default_cache)
+    return open_session(ctx, config)

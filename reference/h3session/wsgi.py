@@ -36,6 +36,23 @@ def context_from_environ(
     return SessionContext(environ.get("HTTP_COOKIE"), header, now=now, default_config=config)
 
 
+def attach_context(
+    environ: WSGIEnvironment,
+    config: Optional[SessionConfig] = None,
+    *,
+    now: Optional[Callable[[], int]] = None,
+) -> SessionContext:
+    """Give one request its session context, for glue that cannot wrap the WSGI app.
+
+    Framework middleware (Django's, a Falcon component) calls this with the request's
+    environ (``request.META``, ``req.env``) before the view runs, then copies
+    ``ctx.set_cookie_lines()`` onto the framework's response, error responses included.
+    """
+    ctx = context_from_environ(environ, config, now)
+    environ[CONTEXT_KEY] = ctx
+    return ctx
+
+
 class SessionMiddleware:
     """Wrap a WSGI app so ``use_session(environ_or_request, config)`` works inside it."""
 
@@ -53,8 +70,7 @@ class SessionMiddleware:
         self.catch_errors = catch_errors
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        ctx = context_from_environ(environ, self.config, self.now)
-        environ[CONTEXT_KEY] = ctx
+        ctx = attach_context(environ, self.config, now=self.now)
         started = False
 
         def start_with_cookies(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:

@@ -32,6 +32,9 @@ def chunk_count(value: Optional[str]) -> Optional[int]:
     match = _LEADING_INT.match(value, len(CHUNKED_PREFIX))
     if not match:
         return None
+    digits = match.group(1).lstrip("+-").lstrip("0")
+    if len(digits) > len(str(MAX_CHUNK_COUNT)):
+        return None  # out of range either way, and int() of thousands of digits is a ValueError
     count = int(match.group(1))
     return count if 0 <= count <= MAX_CHUNK_COUNT else None
 

@@ -139,7 +139,7 @@ def _check_v2(name: str, encoded: str, attrs: CookieAttributes, same_site: Optio
             raise CookieError(f"{name} cookies must have the Secure attribute")
     if lowered.startswith("__host-") and (attrs.path != "/" or attrs.domain):
         raise CookieError("__Host- cookies must have Path=/ and no Domain attribute")
-    if attrs.max_age is not None and attrs.max_age != int(attrs.max_age):
+    if attrs.max_age is not None and (not math.isfinite(attrs.max_age) or attrs.max_age != int(attrs.max_age)):
         raise CookieError(f"option maxAge is invalid: {attrs.max_age}")
     if attrs.domain and not _V2_DOMAIN.fullmatch(attrs.domain):
         raise CookieError(f"option domain is invalid: {attrs.domain}")

@@ -34,10 +34,14 @@ from ._options import (
     resolve_options,
 )
 from ._passwords import Password, PasswordInput, js_length
+from ._reuse import DEFAULT_KEY_REUSE, DEFAULT_MAX_AGE_S, DEFAULT_MAX_USES, KeyReuse, ReusePool, shared_pool
 from ._seal import MAC_PREFIX, SealParts, now_ms, seal, unseal
 
 __all__ = [
     "DEFAULT_CACHE_SIZE",
+    "DEFAULT_KEY_REUSE",
+    "DEFAULT_MAX_AGE_S",
+    "DEFAULT_MAX_USES",
     "IRON_DEFAULTS",
     "MAC_PREFIX",
     "PRESET_V1",
@@ -50,6 +54,7 @@ __all__ = [
     "IronTokenError",
     "KeyCache",
     "KeyOptions",
+    "KeyReuse",
     "MacError",
     "OptionsInput",
     "PartCountError",
@@ -58,6 +63,7 @@ __all__ = [
     "PasswordInput",
     "PasswordTooShortError",
     "PrefixError",
+    "ReusePool",
     "SealOptions",
     "SealParts",
     "UnknownPasswordError",
@@ -68,5 +74,6 @@ __all__ = [
     "preset",
     "resolve_options",
     "seal",
+    "shared_pool",
     "unseal",
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from ._errors import IronConfigError, PasswordIdError, PasswordTooShortError, UnknownPasswordError
+from ._options import KeyOptions
 
 Secret = Union[str, bytes]
 #: str | bytes | {"id", "secret"} | {"id", "encryption", "integrity"} | {id: secret | {...}} | Password
@@ -101,6 +102,13 @@ def check_length(secret: Secret, min_length: int, key_bytes: int) -> None:
             raise PasswordTooShortError(f"Password string too short (min {min_length} characters required)")
     elif len(secret) < key_bytes:
         raise PasswordTooShortError("Key buffer (password) too small")
+
+
+def check_key(secret: Secret, key: KeyOptions) -> None:
+    """Everything a key derivation refuses: iron's length rules, and a raw AES key of the wrong size."""
+    check_length(secret, key.min_password_length, key.key_bytes)
+    if isinstance(secret, bytes) and key.algorithm != "sha256" and len(secret) != key.key_bytes:
+        raise IronConfigError(f"a raw {key.algorithm} key must be exactly {key.key_bytes} bytes")
 
 
 def js_length(text: str) -> int:

@@ -27,10 +27,13 @@ from ._errors import (
 )
 from ._keys import KeyCache, default_cache
 from ._options import KeyOptions, OptionsInput, SealOptions, resolve_options
-from ._passwords import Password, PasswordInput, Secret, check_length, for_seal, for_unseal
+from ._passwords import Password, PasswordInput, Secret, check_key, for_seal, for_unseal
+from ._reuse import ReusePool, maybe_take
 
 MAC_PREFIX = "Fe26.2"
 _DIGITS = re.compile(r"[0-9]+")
+#: More significant digits than any clock needs; CPython refuses int() past 4300 digits (a ValueError).
+_MAX_EXPIRATION_DIGITS = 600
 
 
 def now_ms() -> int:
@@ -55,10 +58,8 @@ def derive(
     an unverified token is kept only once its MAC checks out, so forged tokens
     with random salts cannot flush the cache.
     """
-    check_length(secret, key_options.min_password_length, key_options.key_bytes)
+    check_key(secret, key_options)
     if isinstance(secret, bytes):
-        if key_options.algorithm != "sha256" and len(secret) != key_options.key_bytes:
-            raise IronConfigError(f"a raw {key_options.algorithm} key must be exactly {key_options.key_bytes} bytes")
         return secret, ""
     if salt is None:
         salt = _codec.random_salt(key_options.salt_bits)
@@ -72,16 +73,18 @@ def seal(
     *,
     now: Optional[int] = None,
     cache: Optional[KeyCache] = None,
+    reuse: Optional[ReusePool] = None,
     _parts: SealParts = SealParts(),
 ) -> str:
     """Seal ``obj`` (anything JSON.stringify accepts) into an Fe26.2 token.
 
     ``options`` defaults to the h3 v2 preset (8192 iterations); ``now`` is
-    milliseconds since the epoch and only matters when a ttl is set.
+    milliseconds since the epoch and only matters when a ttl is set.  With a
+    ``reuse`` pool the salts and keys come from the pool (fresh IV every time).
     """
     opts = resolve_options(options)
     pw = for_seal(password)
-    return seal_with(js_stringify(obj), pw, opts, now=now, cache=cache, parts=_parts)
+    return seal_with(js_stringify(obj), pw, opts, now=now, cache=cache, reuse=reuse, parts=_parts)
 
 
 def seal_with(
@@ -91,13 +94,19 @@ def seal_with(
     *,
     now: Optional[int] = None,
     cache: Optional[KeyCache] = None,
+    reuse: Optional[ReusePool] = None,
     parts: SealParts = SealParts(),
 ) -> str:
     """Seal already-serialized JSON text with a normalized password and resolved options."""
     cache = cache if cache is not None else default_cache
     moment = (now_ms() if now is None else now) + opts.localtime_offset_msec
-    enc_key, enc_salt = derive(pw.encryption, opts.encryption, parts.encryption_salt, cache)
-    mac_key, mac_salt = derive(pw.integrity, opts.integrity, parts.hmac_salt, cache)
+    # Fixed salts (byte-exact vectors) always win over the pool.
+    reused = maybe_take(reuse, pw, opts, cache) if parts.encryption_salt is None and parts.hmac_salt is None else None
+    if reused is not None:
+        enc_key, enc_salt, mac_key, mac_salt = reused
+    else:
+        enc_key, enc_salt = derive(pw.encryption, opts.encryption, parts.encryption_salt, cache)
+        mac_key, mac_salt = derive(pw.integrity, opts.integrity, parts.hmac_salt, cache)
     iv = parts.iv if parts.iv is not None else _codec.random_iv()
     ciphertext = _codec.encrypt(opts.encryption.algorithm, enc_key, iv, plaintext.encode("utf-8"))
     expiration = str(moment + opts.ttl) if opts.ttl else ""
@@ -128,7 +137,7 @@ def unseal(
     if expiration:
         if not _DIGITS.fullmatch(expiration):
             raise ExpirationFormatError("Invalid expiration")
-        if int(expiration) <= moment - opts.timestamp_skew_sec * 1000:
+        if _expires_by(expiration, moment - opts.timestamp_skew_sec * 1000):
             raise ExpiredError("Expired seal")
     pw = for_unseal(password, password_id)
     base = f"{prefix}*{password_id}*{enc_salt}*{iv_b64}*{ciphertext_b64}*{expiration}"
@@ -142,6 +151,17 @@ def unseal(
         opts.encryption.algorithm, enc_key, _codec.b64url_decode(iv_b64), _codec.b64url_decode(ciphertext_b64)
     )
     return _parse_plaintext(plaintext)
+
+
+def _expires_by(expiration: str, limit: int) -> bool:
+    """``parseInt(expiration) <= limit`` for an all-digit string of any length.
+
+    JavaScript reads an absurdly long expiration as a huge number (or Infinity): not expired.
+    """
+    digits = expiration.lstrip("0")
+    if len(digits) > _MAX_EXPIRATION_DIGITS:
+        return False
+    return int(digits or "0") <= limit
 
 
 def _parse_plaintext(plaintext: bytes) -> Any:
