@@ -96,8 +96,10 @@ def floor(results: Results, repeats: int) -> None:
         timed = {}
         for name, make in (("cryptography", _crypto_kdf), ("hashlib", _hashlib_kdf)):
             kdf = make(n)
-            figure = results.add(Figure(section, f"pbkdf2-{name}-{n}", f"PBKDF2-HMAC-SHA1 {n} it, 32 B ({name})", unit))
-            figure.values = per_call(kdf, calls, repeats, unit)
+            label = f"PBKDF2-HMAC-SHA1 {n} it, 32 B ({name})"
+            figure = results.add(
+                Figure(section, f"pbkdf2-{name}-{n}", label, unit, per_call(kdf, calls, repeats, unit))
+            )
             timed[name] = (figure.median, kdf)
         winner = min(timed, key=lambda name: timed[name][0])
         fastest[n] = timed[winner][1]

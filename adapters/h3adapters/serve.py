@@ -79,7 +79,7 @@ def _gunicorn(app: str, port: int) -> None:
         "bind": f"{HOST}:{port}",
         "workers": 1,
         "threads": 4,  # the gthread worker
-        "graceful_timeout": 2,  # the kit waits a few seconds after SIGTERM, then kills
+        "graceful_timeout": 0,  # SIGTERM stops at once, not after idle keep-alive connections close
         "loglevel": "warning",
     }
 

@@ -14,10 +14,22 @@ from h3conformance.adapter import Adapter
 
 from .serve import build_app, server_command
 
-__all__ = ["BOTTLE", "DJANGO", "FALCON", "FLASK", "GUNICORN", "PYRAMID", "REFERENCE_EXPECTATIONS", "WAITRESS"]
+__all__ = [
+    "BOTTLE",
+    "DJANGO",
+    "FALCON",
+    "FLASK",
+    "GUNICORN",
+    "PYRAMID",
+    "REFERENCE_EXPECTATIONS",
+    "SERVER_EXPECTATIONS",
+    "WAITRESS",
+]
 
 #: The h3 behaviours the reference deliberately does not copy, shared by every adapter on it.
 REFERENCE_EXPECTATIONS = Path(__file__).with_name("expectations") / "reference.toml"
+#: Those, plus what a WSGI server changes in the request before the app sees it.
+SERVER_EXPECTATIONS = REFERENCE_EXPECTATIONS.with_name("wsgi-servers.toml")
 
 
 def _framework(name: str, requirement: str, description: str) -> Adapter:
@@ -37,7 +49,7 @@ def _server(server: str) -> Adapter:
         "command",
         command=server_command(server, "flask"),
         requirements=(server, "flask"),
-        expectations=REFERENCE_EXPECTATIONS,
+        expectations=SERVER_EXPECTATIONS,
         description=f"the Flask contract app served by {server} on 127.0.0.1",
     )
 

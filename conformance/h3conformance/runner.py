@@ -151,7 +151,9 @@ class _ScenarioRun:
                 headers.append(("content-type", "application/json"))
         elif send.body is not None:
             body = send.body.encode()
-        return Request(send.method, send.path, tuple(headers), body)
+        # Surrounding spaces are not part of an HTTP field value (RFC 9110 5.5): servers strip them,
+        # so every transport sends the value without them, for the same verdict everywhere.
+        return Request(send.method, send.path, tuple((n, v.strip(" \t")) for n, v in headers), body)
 
     # -- reading the response --------------------------------------------------------------------
 

@@ -1,0 +1,85 @@
+"""The comparison apps: each framework's own session on the same visit counter, and bare hello worlds."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import Any, Callable
+
+COUNTER = "Hello world! You have visited this page {count} times."
+SECRET = "80d42cfb-1cd2-462c-8f17-e3237d9027e9"  # noqa: S105 (a benchmark's throwaway key)
+
+
+def starlette_own(options: Mapping[str, Any]) -> Any:
+    """Starlette's SessionMiddleware (itsdangerous-signed, not encrypted) on the visit counter."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.sessions import SessionMiddleware
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    async def index(request: Request) -> PlainTextResponse:
+        count = request.session.get("count", 0) + 1
+        request.session["count"] = count
+        return PlainTextResponse(COUNTER.format(count=count))
+
+    return Starlette(routes=[Route("/", index)], middleware=[Middleware(SessionMiddleware, secret_key=SECRET)])
+
+
+def starlette_hello(options: Mapping[str, Any]) -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    async def index(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("Hello world!")
+
+    return Starlette(routes=[Route("/", index)])
+
+
+def flask_own(options: Mapping[str, Any]) -> Any:
+    """Flask's own session (itsdangerous-signed, not encrypted) on the visit counter."""
+    from flask import Flask, session
+
+    app = Flask("bench_flask_own")
+    app.secret_key = SECRET
+
+    @app.get("/")
+    def index() -> str:
+        session["count"] = session.get("count", 0) + 1
+        return COUNTER.format(count=session["count"])
+
+    return app
+
+
+def flask_hello(options: Mapping[str, Any]) -> Any:
+    from flask import Flask
+
+    app = Flask("bench_flask_hello")
+
+    @app.get("/")
+    def index() -> str:
+        return "Hello world!"
+
+    return app
+
+
+def _adapter(module: str) -> Callable[[Mapping[str, Any]], Any]:
+    def build(options: Mapping[str, Any]) -> Any:
+        return importlib.import_module(f"h3adapters.{module}").app_factory(options)
+
+    return build
+
+
+APPS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "starlette": _adapter("starlette_app"),
+    "flask": _adapter("flask_app"),
+    "plain-asgi": _adapter("plain_asgi"),
+    "plain-wsgi": _adapter("plain_wsgi"),
+    "starlette-own": starlette_own,
+    "starlette-hello": starlette_hello,
+    "flask-own": flask_own,
+    "flask-hello": flask_hello,
+}
