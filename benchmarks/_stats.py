@@ -108,7 +108,7 @@ class Results:
         rows = [("goal", "ratio (medians)", "target", "met")]
         for goal in goals:
             ratio = self.ratio(goal)
-            sign = "≥" if goal.at_least else "≤"
+            sign = ">=" if goal.at_least else "<="
             if ratio is None:
                 rows.append((goal.text, "n/a", f"{sign} {goal.target:g}", "not measured"))
                 continue

@@ -252,3 +252,10 @@ def itsdangerous_figures(results: Results, repeats: int) -> None:
             section, "starlette-unsign", "Starlette session: unsign", "us", per_call(starlette_unsign, 5000, repeats)
         )
     )
+
+
+def all_figures(results: Results, repeats: int) -> None:
+    """Sections 1, 2 and 4."""
+    floor(results, repeats)
+    reference(results, repeats)
+    itsdangerous_figures(results, repeats)

@@ -110,7 +110,8 @@ def test_a_refused_config_fails_session_routes_but_not_the_factory(module: str) 
 
 
 def test_h3session_imports_no_framework() -> None:
-    code = "import h3session, h3session.asgi, sys; print(sorted({'fastapi', 'falcon', 'django', 'starlette'} & set(sys.modules)))"
+    frameworks = "{'fastapi', 'falcon', 'django', 'starlette'}"
+    code = f"import h3session, h3session.asgi, sys; print(sorted({frameworks} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -179,7 +180,12 @@ def test_falcon_component_sends_each_session_cookie_under_wsgi() -> None:
     environ: dict[str, Any] = {}
     setup_testing_defaults(environ)
     seen: list[tuple[str, str]] = []
-    body = b"".join(app(environ, lambda status, headers, exc_info=None: seen.extend(headers)))
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        seen.extend(headers)
+        return lambda chunk: None
+
+    body = b"".join(app(environ, start_response))
     assert body == b"ok"
     assert [v.split("=", 1)[0] for k, v in seen if k.lower() == "set-cookie"] == ["h3", "h3-alt"]
 

@@ -171,7 +171,7 @@ def test_bad_seal_options_are_config_errors() -> None:
 
 def test_f2_cookie_name_is_refused() -> None:
     """h3 v2 renames only the written cookie (sessions never persist); v1 ignores it. Neither is useful."""
-    with pytest.raises(ConfigError, match="cookie.name is not supported: set the top-level name"):
+    with pytest.raises(ConfigError, match=r"cookie\.name is not supported: set the top-level name"):
         h3(cookie={"name": "my-session", "httpOnly": True})
 
 
@@ -185,8 +185,9 @@ def test_f3b_samesite_none_without_secure_is_refused_in_v2_and_allowed_in_v1() -
 @pytest.mark.parametrize("field", ["path", "domain"])
 @pytest.mark.parametrize("value", ["/a;b", "a\r\nSet-Cookie: x=y", "a\nb", "a\x00", "é"])
 def test_cookie_path_and_domain_refuse_separators_and_controls(field: str, value: str) -> None:
+    options: dict[str, Any] = {field: value}
     with pytest.raises(ConfigError, match=f"cookie {field} must be printable ASCII without ';'"):
-        SessionConfig(PASSWORD, cookie=CookieOptions(**{field: value}))
+        SessionConfig(PASSWORD, cookie=CookieOptions(**options))
 
 
 @pytest.mark.parametrize(

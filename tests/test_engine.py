@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -338,7 +338,7 @@ def _tamper(token: str, kind: str) -> str:
         chars[index] = "A" if chars[index] != "A" else "B"
         return "".join(chars)
 
-    edits = {
+    edits: dict[str, tuple[int, Callable[[str], str]]] = {
         "mac-first": (7, lambda p: flip(p, 0)),
         "mac-last": (7, lambda p: flip(p, -1)),
         "ciphertext": (4, lambda p: flip(p, 10)),
@@ -509,7 +509,7 @@ def test_f5_cookie_false_sends_no_set_cookie_and_header_sessions_work(profile: s
 
 
 def test_f5_clear_with_cookie_false_sends_nothing(profile: str) -> None:
-    """h3 v1 still sends ``h3=; Path=/; HttpOnly; Secure`` here; with cookies off, the reference sends none (v2's way)."""
+    """h3 v1 still sends ``h3=; Path=/; HttpOnly; Secure`` here; with cookies off the reference sends none, as v2."""
     token, _ = session_token(profile, 7)
     assert visit(make(profile, cookie=False), "/clear", headers={"x-h3-session": token}).lines == []
 
@@ -742,7 +742,7 @@ def test_h_more_than_100_chunks_is_an_error_and_sends_nothing_new() -> None:
 
 def test_h_a_chunk_line_over_the_size_limit_is_an_error_with_a_hint() -> None:
     config = make("v2", cookie={"path": "/" + "p" * 200})
-    with pytest.raises(CookieTooLargeError, match="lower cookie.chunk_max_length"):
+    with pytest.raises(CookieTooLargeError, match=r"lower cookie\.chunk_max_length"):
         visit(config, "/update", body=BIG)
 
 

@@ -53,6 +53,7 @@ def app_factory(options: Mapping[str, Any]) -> Litestar:
         return Response(text, media_type=JSON)
 
     handlers = [index, clear, data, update, fail, both]
-    # logging_config=None: Litestar would otherwise configure the root logger of the whole process.
-    middleware = [SessionMiddleware]  # Litestar calls it with the app; its ASGI types are TypedDicts
+    # Litestar calls each middleware with the app.  The ignore: Litestar types scopes as TypedDicts,
+    # h3session as plain mappings.  logging_config=None keeps the process's root logger untouched.
+    middleware = [SessionMiddleware]
     return Litestar(route_handlers=handlers, middleware=middleware, logging_config=None)  # type: ignore[arg-type]

@@ -228,6 +228,10 @@ def _steps(value: Any, profiles: tuple[Profile, ...], reader: Reader) -> tuple[S
         step = _step(raw, index, profiles, scope, reader)
         if step is None:
             ok = False
+            # Still known by name, so later references to it are not reported as well.
+            name = raw.get("name") if isinstance(raw, dict) else None
+            if isinstance(name, str) and name not in scope:
+                scope[name] = profiles
             continue
         steps.append(step)
         if step.name:
