@@ -61,7 +61,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and shorter loads (a smoke run)")
     parser.add_argument("--only", action="append", choices=["micro", "node", "servers", "p99", "conformance"])
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
+    parser.add_argument(
+        "--nice", type=int, default=0, help="change this run's priority (e.g. -10 as root on a shared machine)"
+    )
     args = parser.parse_args(argv)
+    if args.nice:
+        os.nice(args.nice)  # inherited by every server and client this run starts
+    load_before = os.getloadavg()
     quick = args.quick
     repeats = 3 if quick else 7
     server_repeats = 1 if quick else 3
@@ -82,8 +88,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"== {name}", flush=True)
         run(results)
     elapsed = time.perf_counter() - started
+    load_after = os.getloadavg()
     text = (
-        f"Machine: {machine_note()}\n\nTotal bench time: {elapsed:.0f} s\n\n"
+        f"Machine: {machine_note()}\n\n"
+        f"Total bench time: {elapsed:.0f} s; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; "
+        f"nice {os.nice(0)}\n\n"
         f"{results.table()}\n\n## Goals\n\n{results.goals_table(GOALS)}\n"
     )
     print("\n" + text)

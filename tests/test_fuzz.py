@@ -13,10 +13,12 @@ sets ``H3_FUZZ_EXAMPLES`` (200,000 by default) and the module prints the total.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import re
+import string
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable, TypeVar
@@ -101,35 +103,68 @@ B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 NASTY = ["", "*", "**", ";", "=", '"', "%", "%2A", "%zz", "%00", "\x00", "\r\n", "\r", "\n", " ", "\t", "\xff", "é"]
 NASTY += ["🍪", "\ufeff", "\u2028", "__chunked__", "__chunked__2", "Fe26.2", "Fe26.1", "h3=", "h3.1=", "\\", ","]
 
-any_text = st.text(st.characters(exclude_categories=()), max_size=200)  # lone surrogates included
-latin1 = st.binary(max_size=300).map(lambda data: data.decode("latin-1"))
+def _spell(alphabet: str, data: bytes) -> str:
+    """Bytes as text over ``alphabet``: one cheap draw instead of one draw per character."""
+    return "".join(alphabet[byte % len(alphabet)] for byte in data)
+
+
+def spelled(alphabet: str, max_size: int, min_size: int = 0) -> st.SearchStrategy[str]:
+    return st.binary(min_size=min_size, max_size=max_size).map(functools.partial(_spell, alphabet))
+
+
+def _latin1(data: bytes) -> str:
+    return data.decode("latin-1")
+
+
+def _utf16(data: bytes) -> str:
+    return data[: len(data) // 2 * 2].decode("utf-16-le", "surrogatepass")  # lone surrogates too
+
+
+def _utf8_escaped(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _repeat(unit: str, times: int) -> str:
+    return unit * times
+
+
+def _ones(count: int) -> str:
+    return "1" * count
+
+
+latin1 = st.binary(max_size=300).map(_latin1)
+# Arbitrary text, surrogates included: any code unit (UTF-16), raw bytes, a little of everything.
+any_text = st.one_of(
+    st.binary(max_size=400).map(_utf16),
+    st.binary(max_size=300).map(_utf8_escaped),
+    st.text(st.characters(exclude_categories=()), max_size=24),
+    spelled(string.printable + "éß🍪\u2028\ufeff", 200),
+)
 nasty = st.sampled_from(NASTY)
-huge = st.builds(lambda unit, n: unit * n, st.sampled_from(["*", "A", "1", "%", ";", "h3=x;", "\x00", "é"]),
-                 st.integers(1000, 60_000))  # fmt: skip
-many_stars = st.lists(st.text(B64URL + HEX, max_size=4), min_size=7, max_size=60).map("*".join)
-
-
-def _part(real: str) -> st.SearchStrategy[str]:
-    """One token part: usually plausible (real, hex, base64url, digits), sometimes hostile."""
-    return st.one_of(
-        st.just(real),
-        st.text(HEX, min_size=0, max_size=70),
-        st.text(B64URL + "=", max_size=60),
-        st.text("0123456789", max_size=20),
-        st.integers(400, 6000).map(lambda n: "1" * n),  # expirations longer than int() accepts
-        nasty,
-        latin1,
-    )
+huge = st.builds(_repeat, st.sampled_from(["*", "A", "1", "%", ";", "h3=x;", "\x00", "é"]), st.integers(1000, 20_000))
+many_stars = spelled("**" + B64URL[:6] + HEX[:4], 400, min_size=7)
+# Plausible part contents: hex salts, base64url, digits, expirations longer than int() accepts.
+_PLAUSIBLE = (
+    spelled(HEX, 70),
+    spelled(B64URL + "=", 60),
+    spelled("0123456789", 20),
+    st.integers(400, 6000).map(_ones),
+    nasty,
+    latin1,
+)
+_PIECE = st.one_of(nasty, spelled(B64URL + HEX + "*.", 3, min_size=1))
+_EDIT = st.tuples(st.integers(0, 400), st.sampled_from(["sub", "ins", "del", "cut", "dup"]), _PIECE)
 
 
 def token_like(real: str) -> st.SearchStrategy[str]:
     """Tokens of 7, 8 or 9 parts mixing the real token's parts with plausible and hostile ones."""
     parts = real.split("*")
+    choices = [st.one_of(st.just(part), *_PLAUSIBLE) for part in parts]
 
     @st.composite
     def build(draw: st.DrawFn) -> str:
         count = draw(st.sampled_from([8, 8, 8, 7, 9]))
-        chosen = [draw(_part(parts[i % 8])) for i in range(count)]
+        chosen = [draw(choices[i % 8]) for i in range(count)]
         if count == 8 and draw(st.booleans()):
             chosen[0] = "Fe26.2"
         return "*".join(chosen)
@@ -137,29 +172,29 @@ def token_like(real: str) -> st.SearchStrategy[str]:
     return build()
 
 
-def mutated(real: str) -> st.SearchStrategy[str]:
-    """The real token after a few edits: substitutions, insertions, deletions, splices."""
+def _edit(token: str, at: int, kind: str, piece: str) -> str:
+    at = min(at, len(token))
+    if kind == "sub":
+        return token[:at] + piece + token[at + 1 :]
+    if kind == "ins":
+        return token[:at] + piece + token[at:]
+    if kind == "del":
+        return token[:at] + token[at + 1 :]
+    if kind == "cut":
+        return token[:at]
+    return token[:at] + token
 
-    @st.composite
-    def build(draw: st.DrawFn) -> str:
+
+def mutated(real: str) -> st.SearchStrategy[str]:
+    """The real token after one to four edits: substitutions, insertions, deletions, cuts, splices."""
+
+    def apply(edits: list[tuple[int, str, str]]) -> str:
         token = real
-        for _ in range(draw(st.integers(1, 4))):
-            at = draw(st.integers(0, len(token)))
-            kind = draw(st.sampled_from(["sub", "ins", "del", "cut", "dup"]))
-            piece = draw(st.one_of(nasty, st.text(B64URL + HEX + "*.", min_size=1, max_size=3)))
-            if kind == "sub":
-                token = token[:at] + piece + token[at + 1 :]
-            elif kind == "ins":
-                token = token[:at] + piece + token[at:]
-            elif kind == "del":
-                token = token[:at] + token[at + 1 :]
-            elif kind == "cut":
-                token = token[:at]
-            else:
-                token = token[:at] + token
+        for at, kind, piece in edits:
+            token = _edit(token, at, kind, piece)
         return token
 
-    return build()
+    return st.lists(_EDIT, min_size=1, max_size=4).map(apply)
 
 
 def tokens(real: str) -> st.SearchStrategy[str]:
@@ -215,19 +250,24 @@ cookie_values = st.one_of(tokens(TOKEN_V1), st.just('"' + TOKEN_V1 + '"'), st.ju
 separators = st.sampled_from(["; ", ";", " ; ", ",", "\t;", ";;", "\r\n", "; \x00"])
 
 
-@st.composite
-def cookie_headers(draw: st.DrawFn) -> str:
-    pairs = draw(st.lists(st.tuples(cookie_names, st.sampled_from(["=", "", "=="]), cookie_values), max_size=12))
-    joined = draw(separators).join(name + eq + value for name, eq, value in pairs)
-    return draw(st.one_of(st.just(joined), latin1, huge, any_text))
+_PAIRS = st.lists(st.tuples(cookie_names, st.sampled_from(["=", "", "=="]), cookie_values), max_size=12)
 
 
-def _many(name: str, count: int) -> str:
-    return "; ".join(f"{name}{i}=v{i}" for i in range(count))
+def _join_pairs(separator: str, pairs: list[tuple[str, str, str]]) -> str:
+    return separator.join(name + eq + value for name, eq, value in pairs)
+
+
+def _many(count: int) -> str:
+    return "; ".join(f"c{i}=v{i}" for i in range(count))
+
+
+def cookie_headers() -> st.SearchStrategy[str]:
+    """Cookie headers: hostile pairs joined by hostile separators, raw bytes, huge runs, any text."""
+    return st.one_of(st.builds(_join_pairs, separators, _PAIRS), latin1, huge, any_text)
 
 
 @fuzz("parse_cookie_header")
-@given(st.one_of(cookie_headers(), st.integers(1, 3000).map(lambda n: _many("c", n))), st.sampled_from(["v1", "v2"]))
+@given(st.one_of(cookie_headers(), st.integers(1, 3000).map(_many)), st.sampled_from(["v1", "v2"]))
 def test_cookie_header_parser_is_total(header: str, profile: str) -> None:
     EXAMPLES["parse_cookie_header"] += 1
     cookies = parse_cookie_header(header, profile)
@@ -235,8 +275,8 @@ def test_cookie_header_parser_is_total(header: str, profile: str) -> None:
     assert all(";" not in name for name in cookies), "a name spans a separator"
 
 
-plain_names = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", min_size=1, max_size=10)
-plain_values = st.text(B64URL + HEX + "*.!~'()", max_size=40)
+plain_names = spelled(string.ascii_letters + string.digits + "_-.", 10, min_size=1)
+plain_values = spelled(B64URL + "*.!~'()", 40)
 
 
 @fuzz("parse_roundtrip")
@@ -251,22 +291,32 @@ def test_cookie_header_parser_keeps_the_first_of_each_name(pairs: list[tuple[str
 
 # --- chunk reassembly ---------------------------------------------------------------------------
 
+def _marker(count: int) -> str:
+    return f"__chunked__{count}"
+
+
+def _nines(count: int) -> str:
+    return "__chunked__" + "9" * count
+
+
 chunk_markers = st.one_of(
-    st.integers(-5, 120).map(lambda n: f"__chunked__{n}"),
+    st.integers(-5, 120).map(_marker),
     st.sampled_from(["__chunked__", "__chunked__abc", "__chunked__ 3", "__chunked__+2", "__chunked__3x", "__chunked__0x2"]),
-    st.integers(5, 6000).map(lambda n: "__chunked__" + "9" * n),
+    st.integers(5, 6000).map(_nines),
     cookie_values,
 )
+_CHUNK_VALUES = st.one_of(plain_values, nasty, st.just(""))
 
 
+_CHUNK_NUMBERS = st.lists(st.integers(-1, 105), max_size=12)
 _PARSE_INT = re.compile(r"[ \t\n\r\v\f]*([+-]?[0-9]+)")
 
 
 @st.composite
 def chunk_jars(draw: st.DrawFn) -> dict[str, str]:
     jar = {"h3": draw(chunk_markers)}
-    for number in draw(st.lists(st.integers(-1, 105), max_size=12)):
-        jar[f"h3.{number}"] = draw(st.one_of(plain_values, nasty, st.just("")))
+    for number in draw(_CHUNK_NUMBERS):
+        jar[f"h3.{number}"] = draw(_CHUNK_VALUES)
     return jar
 
 
@@ -329,11 +379,19 @@ def _load(headers: Mapping[str, str], config: SessionConfig, valid_offered: bool
         check_set_cookie(line, config.name)
 
 
+def _as_cookie(token: str) -> str:
+    return "h3=" + token
+
+
+_V1_COOKIES = st.one_of(cookie_headers(), tokens(TOKEN_V1).map(_as_cookie))
+_V1_TOKENS = tokens(TOKEN_V1)
+
+
 @st.composite
 def v1_headers(draw: st.DrawFn) -> dict[str, str]:
-    headers = {"cookie": draw(st.one_of(cookie_headers(), tokens(TOKEN_V1).map(lambda t: "h3=" + t)))}
+    headers = {"cookie": draw(_V1_COOKIES)}
     if draw(st.booleans()):
-        headers["x-h3-session"] = draw(tokens(TOKEN_V1))
+        headers["x-h3-session"] = draw(_V1_TOKENS)
     return headers
 
 
@@ -344,10 +402,31 @@ def test_session_loader_v1_yields_a_session_and_never_raises(headers: dict[str, 
     _load(headers, CONFIGS[which], _offered(" ".join(headers.values()), TOKEN_V1))
 
 
+_V2_TOKENS = st.one_of(tokens_v2, st.just(TOKEN_V2), tokens(TOKEN_V1))
+_FORMS = st.sampled_from(["plain", "plain", "chunked", "header"])
+_COOKIE_HEADERS = cookie_headers()
+_PIECES = st.integers(1, 6)
+_CLAIMED = st.one_of(st.none(), st.integers(-1, 8))
+_SHUFFLE = st.randoms(use_true_random=False)
+
+
+def _chunked(draw: st.DrawFn, token: str) -> str:
+    """``token`` as v2 chunk cookies, sometimes with a wrong count, in any order."""
+    size = max(1, math.ceil(len(token) / draw(_PIECES)))
+    chunks = [token[i : i + size] for i in range(0, len(token), size)]
+    claimed = draw(_CLAIMED)
+    cookies = [f"h3=__chunked__{len(chunks) if claimed is None else claimed}"]
+    cookies += [f"h3.{n}={chunk}" for n, chunk in enumerate(chunks, start=1)]
+    draw(_SHUFFLE).shuffle(cookies)
+    return "; ".join(cookies)
+
+
 @st.composite
 def v2_headers(draw: st.DrawFn) -> dict[str, str]:
-    token = draw(st.one_of(tokens_v2, st.just(TOKEN_V2), tokens(TOKEN_V1)))
-    headers = {"cookie": draw(st.one_of(st.just("h3=" + token), cookie_headers(), chunked_cookie(token)))}
+    token = draw(_V2_TOKENS)
+    form = draw(_FORMS)
+    cookie = _chunked(draw, token) if form == "chunked" else draw(_COOKIE_HEADERS) if form == "header" else "h3=" + token
+    headers = {"cookie": cookie}
     if draw(st.booleans()):
         headers["x-h3-session"] = draw(tokens_v2)
     return headers
@@ -362,21 +441,11 @@ def test_session_loader_v2_yields_a_session_and_never_raises(headers: dict[str, 
     _load(headers, CONFIGS[which], offered)
 
 
-def chunked_cookie(token: str) -> st.SearchStrategy[str]:
-    @st.composite
-    def build(draw: st.DrawFn) -> str:
-        pieces = max(1, draw(st.integers(1, 6)))
-        size = max(1, math.ceil(len(token) / pieces))
-        chunks = [token[i : i + size] for i in range(0, len(token), size)]
-        count = draw(st.one_of(st.just(len(chunks)), st.integers(-1, 8)))
-        cookies = [f"h3=__chunked__{count}"] + [f"h3.{n}={c}" for n, c in enumerate(chunks, start=1)]
-        order = draw(st.permutations(cookies))
-        return "; ".join(order)
-
-    return build()
+def _to_bytes(text: str) -> bytes:
+    return text.encode("latin-1", "replace")
 
 
-raw_values = st.one_of(st.binary(max_size=400), st.builds(lambda t: t.encode("latin-1", "replace"), tokens(TOKEN_V1)))
+raw_values = st.one_of(st.binary(max_size=400), tokens(TOKEN_V1).map(_to_bytes))
 
 
 @fuzz("loader_raw_bytes")
@@ -407,17 +476,25 @@ json_values = st.recursive(
 created = st.one_of(st.integers(0, NOW), st.just(NOW - 1000), json_values)
 
 
+_FIELDS = (
+    ("id", st.one_of(st.just(KNOWN_ID), json_values)),
+    ("createdAt", created),
+    ("data", st.one_of(st.just(KNOWN_DATA), json_values)),
+    ("lastSeenAt", created),
+)
+_EXTRA = st.dictionaries(st.text(max_size=6), json_values, max_size=3)
+
+
 @st.composite
 def odd_payloads(draw: st.DrawFn) -> Any:
     """Whatever JSON a key holder could seal: h3 Object.assign-s it onto a session (row g3, item 14)."""
     if draw(st.booleans()):
         return draw(json_values)
     payload: dict[str, Any] = {}
-    for key, value in (("id", st.one_of(st.just(KNOWN_ID), json_values)), ("createdAt", created),
-                       ("data", st.one_of(st.just(KNOWN_DATA), json_values)), ("lastSeenAt", created)):  # fmt: skip
+    for key, value in _FIELDS:
         if draw(st.booleans()):
             payload[key] = draw(value)
-    payload.update(draw(st.dictionaries(st.text(max_size=6), json_values, max_size=3)))
+    payload.update(draw(_EXTRA))
     return payload
 
 

@@ -6,8 +6,10 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from h3session._jsonjs import js_number, parse, stringify
+from h3session._jsonjs import _emit, js_number, parse, stringify
 
 
 @pytest.mark.parametrize(
@@ -125,3 +127,21 @@ def test_round_trip_of_the_row_j8_payload() -> None:
     text = stringify(data)
     assert text == '{"name":"Zoë 🍪","nested":{"a":[1,2,{"b":null}]},"n":1.5}'
     assert parse(text) == data
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=6) | st.integers().map(str), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(json_values)
+def test_the_fast_path_writes_what_the_general_path_writes(value: Any) -> None:
+    # stringify() hands plain values (no floats, no integer-like keys) to json's C encoder (issue 5).
+    out: list[str] = []
+    _emit(value, out)
+    assert stringify(value) == "".join(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -236,3 +237,10 @@ def test_a_forked_child_starts_its_own_pairs(clock: FakeClock) -> None:
     first = salts(seal(pool))
     _reuse._forget_after_fork()  # what os.register_at_fork runs in the child
     assert salts(seal(pool)) != first
+
+
+def test_the_security_md_example_runs() -> None:
+    text = (Path(__file__).resolve().parent.parent / "SECURITY.md").read_text(encoding="utf-8")
+    section = text.split("## Key reuse", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "SECURITY.md", "exec"), {"password": PASSWORD})  # noqa: S102 - our own docs

@@ -8,8 +8,9 @@ import shlex
 import sys
 from pathlib import Path
 
-import kit_fakes
 import pytest
+
+import kit_fakes
 from h3conformance.cli import main
 
 FIXTURES = Path(__file__).with_name("fixtures") / "scenarios"
@@ -105,10 +106,12 @@ def test_results_and_reports_are_written(tmp_path: Path) -> None:
 def test_list_explain_and_check() -> None:
     code, out = cli("--scenarios", str(FIXTURES), "list", "--json")
     listed = json.loads(out)
-    assert code == 0 and {"id": "counter.info-only", "level": "info"}.items() <= listed[-1].items()
+    assert code == 0
+    assert {"id": "counter.info-only", "level": "info"}.items() <= listed[-1].items()
     code, out = cli("--scenarios", str(FIXTURES), "explain", "counter.forged-and-tampered")
     assert code == 0
-    assert '"tamper": "mac-last-char"' in out and "source: h3-behavior g2, e1" in out
+    assert '"tamper": "mac-last-char"' in out
+    assert "source: h3-behavior g2, e1" in out
     code, out = cli("--scenarios", str(FIXTURES), "check")
     assert code == 1  # the fixtures cover one theme only
     assert "theme 'tamper' has no scenario for profile v1" in out
@@ -123,7 +126,8 @@ def test_check_flags_absolute_dates_hidden_in_strings(tmp_path: Path) -> None:
     )
     (tmp_path / "counter.toml").write_text(text)
     code, out = cli("--scenarios", str(tmp_path), "check")
-    assert code == 1 and "looks like an absolute date ('2026-11-26')" in out
+    assert code == 1
+    assert "looks like an absolute date ('2026-11-26')" in out
 
 
 def test_doctor_reports_routes_the_implementation_does_not_serve() -> None:
@@ -139,4 +143,5 @@ def test_doctor_reports_a_server_that_cannot_start_as_broken(tmp_path: Path) -> 
     script.write_text("raise SystemExit('missing H3 config')\n")
     code, out = cli("doctor", "--command", shlex.join([sys.executable, str(script)]), "--profile", "v1")
     assert code == 1
-    assert "BROKEN [v1]" in out and "missing H3 config" in out
+    assert "BROKEN [v1]" in out
+    assert "missing H3 config" in out

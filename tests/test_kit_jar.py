@@ -79,10 +79,12 @@ def test_set_cookie_parsing_is_lenient_like_a_browser() -> None:
     assert cookie is not None
     assert (cookie.name, cookie.value) == ("h3", '"quoted"')
     assert cookie.attribute_names == ("path", "HttpOnly", "SameSite", "Max-Age")
-    assert cookie.attribute("Path") == "/x" and cookie.attribute("samesite") == "Lax"
+    assert cookie.attribute("Path") == "/x"
+    assert cookie.attribute("samesite") == "Lax"
     assert cookie.max_age is None  # malformed Max-Age is ignored
     nameless = parse_set_cookie("justavalue")
-    assert nameless is not None and (nameless.name, nameless.value) == ("", "justavalue")
+    assert nameless is not None
+    assert (nameless.name, nameless.value) == ("", "justavalue")
     assert parse_set_cookie(" ; Path=/") is None
 
 

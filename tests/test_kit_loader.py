@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from h3conformance.loader import ScenarioFormatError, load_dir, load_text
 from h3conformance.model import Forge, FromStep, Literal_
 
@@ -106,7 +107,8 @@ def test_per_profile_values_and_expect_v2_resolve_per_profile() -> None:
     )
     v1, v2 = scenario.steps[0].expect["v1"], scenario.steps[0].expect["v2"]
     assert (v1.status, v2.status) == (200, 500)
-    assert v1.cookies[0][1].samesite is None and v1.cookies[0][1].partitioned is None
+    assert v1.cookies[0][1].samesite is None
+    assert v1.cookies[0][1].partitioned is None
     assert (v2.cookies[0][1].samesite, v2.cookies[0][1].path, v2.cookies[0][1].partitioned) == ("Lax", "/", True)
 
 
@@ -114,14 +116,20 @@ def test_value_specs_become_typed_values() -> None:
     (scenario,) = load_text(
         HEAD
         + '[[scenario.step]]\nname = "a"\nsend = { path = "/" }\n'
-        + '[[scenario.step]]\nsend = { path = "/", headers = { x = "{token:a}" }, cookies = { h3 = { from = "a", tamper = "mac", quote = true }, old = { forge = { id = "o", createdAt = "now-8d" }, ttl = "7d", iterations = 1 } } }\n'
+        + '[[scenario.step]]\nsend = { path = "/", headers = { x = "{token:a}" }, cookies = { '
+        + 'h3 = { from = "a", tamper = "mac", quote = true }, '
+        + 'old = { forge = { id = "o", createdAt = "now-8d" }, ttl = "7d", iterations = 1 } } }\n'
     )
     send = scenario.steps[1].send
     assert send.headers == (("x", Literal_("{token:a}")),)
     assert send.cookies is not None
     (_, from_step), (_, forged) = send.cookies
-    assert isinstance(from_step, FromStep) and from_step.modifiers.tamper == "mac" and from_step.modifiers.quote
-    assert isinstance(forged, Forge) and forged.ttl_ms == 604_800_000 and forged.iterations == 1
+    assert isinstance(from_step, FromStep)
+    assert from_step.modifiers.tamper == "mac"
+    assert from_step.modifiers.quote
+    assert isinstance(forged, Forge)
+    assert forged.ttl_ms == 604_800_000
+    assert forged.iterations == 1
 
 
 def test_the_kit_scenario_set_and_the_fixtures_load() -> None:

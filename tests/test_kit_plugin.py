@@ -7,8 +7,9 @@ import shlex
 import sys
 from pathlib import Path
 
-import kit_fakes
 import pytest
+
+import kit_fakes
 
 pytest_plugins = ["pytester"]
 
@@ -55,7 +56,8 @@ def test_a_command_and_the_results_stream(pytester: pytest.Pytester, tmp_path: P
     result.assert_outcomes(passed=1, deselected=4)
     records = [json.loads(line) for line in results.read_text().splitlines()]
     assert [r["type"] for r in records] == ["run", "result", "summary"]
-    assert records[0]["kind"] == "command" and records[1]["verdict"] == "pass"
+    assert records[0]["kind"] == "command"
+    assert records[1]["verdict"] == "pass"
 
 
 def test_without_h3_options_the_plugin_adds_nothing(pytester: pytest.Pytester) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from h3conformance.results import (
     Failure,
+    Record,
     ResultRecord,
     ResultsWriter,
     RunRecord,
@@ -26,7 +27,11 @@ def test_records_round_trip_through_json_lines(tmp_path: Path) -> None:
         [Failure("status", 200, 500)],
     )
     result = ResultRecord("wsgi", "v2", "counter.x", "t", "counter", "must", "fail", 3, "m", None, "s", ["a1"], [step])
-    records = [RunRecord("wsgi", "wsgi", "v2", "0.1.0", "1.abc"), result, summarize("wsgi", "v2", [result])]
+    records: list[Record] = [
+        RunRecord("wsgi", "wsgi", "v2", "0.1.0", "1.abc"),
+        result,
+        summarize("wsgi", "v2", [result]),
+    ]
     path = tmp_path / "results.jsonl"
     with ResultsWriter(path) as writer:
         for record in records:
@@ -36,6 +41,7 @@ def test_records_round_trip_through_json_lines(tmp_path: Path) -> None:
     assert [line["type"] for line in lines] == ["run", "result", "summary"]
     assert list(lines[1])[:2] == ["type", "adapter"]
     assert lines[1]["transcript"][0]["failures"] == [{"expectation": "status", "expected": 200, "actual": 500}]
-    assert lines[2]["counts"]["fail"] == 1 and lines[2]["by_level"] == {
+    assert lines[2]["counts"]["fail"] == 1
+    assert lines[2]["by_level"] == {
         "must": {**dict.fromkeys(["pass", "fail", "xfail", "xpass", "error", "skip"], 0), "fail": 1}
     }

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import kit_fakes
 import pytest
+
+import kit_fakes
 from h3conformance.adapter import Adapter
 from h3conformance.loader import load_dir, load_text
 from h3conformance.model import Scenario

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from h3conformance import _toml
 from h3conformance.loader import ScenarioFormatError, default_scenario_dir, load_text
 

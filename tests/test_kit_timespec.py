@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from h3conformance.timespec import RelativeTime, TimeSpecError, parse_duration, parse_relative
 
 

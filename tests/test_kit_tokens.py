@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from h3conformance.model import TAMPER_PARTS
 from h3conformance.tokens import chunk, decode, forge, join_chunks, resolve_times, tamper, wrap
 
@@ -35,7 +36,9 @@ def test_tamper_can_change_the_part_count(token: str) -> None:
 def test_forged_tokens_decode_with_their_iterations_and_expiration() -> None:
     v2 = forge({"id": "x"}, PASSWORD, iterations=8192, now_ms=NOW, ttl_ms=7 * 86_400_000)
     decoded = decode(v2, PASSWORD, "v1")
-    assert decoded.ok and decoded.value == {"id": "x"} and decoded.iterations == 8192
+    assert decoded.ok
+    assert decoded.value == {"id": "x"}
+    assert decoded.iterations == 8192
     assert decoded.expiration == NOW + 7 * 86_400_000
     exact = forge("hello", PASSWORD, iterations=1, now_ms=NOW, expiration_ms=NOW - 119_000)
     assert decode(exact, PASSWORD, "v2").expiration == NOW - 119_000  # decoding ignores expiry

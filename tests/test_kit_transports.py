@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any, Callable
 from wsgiref.simple_server import make_server
 
-import kit_fakes
 import pytest
+
+import kit_fakes
 from h3conformance.loader import load_dir
 from h3conformance.runner import run_scenario
 from h3conformance.transports import Request, Target, TransportError

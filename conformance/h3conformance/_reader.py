@@ -101,10 +101,11 @@ class Reader:
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(path, f"expected an integer, got {describe(value)}")
             return None
-        if minimum is not None and value < minimum:
-            self.problem(path, f"must be >= {minimum}, got {value}")
+        number = int(value)
+        if minimum is not None and number < minimum:
+            self.problem(path, f"must be >= {minimum}, got {number}")
             return None
-        return value
+        return number
 
     def choice(self, value: Any, path: str, choices: tuple[str, ...]) -> Optional[str]:
         if isinstance(value, str) and value in choices:

@@ -129,15 +129,46 @@ def _object_key(key: object) -> str:
 
 def stringify(value: Any) -> str:
     """``JSON.stringify(value)`` for JSON-like Python values."""
+    try:
+        plain = _plain(value)
+    except RecursionError:  # deeper than the check can go: _emit decides
+        plain = False
+    if plain:
+        # Same string escaper and separators as _emit, so the text is identical, at C speed.
+        text: str = _PLAIN_ENCODE(value)
+        if not _SURROGATE.search(text):
+            return text
     out: list[str] = []
     _emit(value, out)
     return "".join(out)
+
+
+_PLAIN_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_DIGITS = frozenset("0123456789")
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``json.dumps`` writes exactly what ``_emit`` would: no floats, no integer-like
+    keys (JavaScript puts those first), only exact dict/list/str/int/bool/None.  Sessions
+    usually are; anything else takes the general path."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        return all(type(k) is str and k[:1] not in _DIGITS and _plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain(item) for item in value)
+    return False
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+#: Built once: ``json.loads`` with a keyword builds a new decoder (and scanner) on every call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def parse(text: str) -> Any:
     """``JSON.parse``: strict JSON (no NaN/Infinity), duplicate keys resolved last-wins."""
-    return json.loads(text, parse_constant=_reject_constant)
+    return _DECODER.decode(text)

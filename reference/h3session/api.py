@@ -6,10 +6,9 @@ or a :class:`SessionContext`.  ``config`` defaults to the middleware's.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Optional
 
-from . import engine
+from . import _offload, engine
 from ._request import find_context
 from .config import SessionConfig
 from .engine import Session, SessionContext, SessionManager, Update
@@ -35,7 +34,7 @@ async def use_session_async(request: Any, config: Optional[SessionConfig] = None
     ctx, chosen = _bind(request, config)
     if chosen.name in ctx.sessions or not engine.needs_derivation(ctx, chosen):
         return engine.open_session(ctx, chosen)
-    return await asyncio.get_running_loop().run_in_executor(None, engine.open_session_in_worker, ctx, chosen)
+    return await _offload.run(engine.open_session_in_worker, ctx, chosen)
 
 
 def get_session(request: Any, config: Optional[SessionConfig] = None) -> Session:

@@ -42,10 +42,11 @@ def session_dependency(config: ConfigSource = None) -> Callable[..., Awaitable[S
             return await use_session_async(connection, fixed)
 
         return fixed_session
+    provider: Callable[..., Any] = config
 
     async def provided_session(
         connection: HTTPConnection,
-        resolved: SessionConfig = Depends(config),  # noqa: B008
+        resolved: SessionConfig = Depends(provider),  # noqa: B008
     ) -> SessionManager:
         return await use_session_async(connection, resolved)
 

@@ -70,10 +70,10 @@ def _priority(value: Optional[str]) -> Optional[str]:
     if not value:
         return None
     names = {"low": "Low", "medium": "Medium", "high": "High"}
-    try:
-        return names[value.lower()]
-    except KeyError:
-        raise CookieError(f"option priority is invalid: {value!r}") from None
+    lowered = value.lower() if isinstance(value, str) else None
+    if lowered not in names:
+        raise CookieError(f"option priority is invalid: {value!r}")
+    return names[lowered]
 
 
 def serialize(name: str, value: str, attrs: CookieAttributes, profile: str = "v2") -> str:

@@ -145,8 +145,22 @@ class ReusePool:
 
 
 def _slot_key(pw: Password, opts: SealOptions) -> _SlotKey:
-    # The fingerprints name the secrets without storing them again (as KeyCache does).
-    return (fingerprint(pw.encryption), fingerprint(pw.integrity), pw.id, opts.encryption, opts.integrity)
+    # The fingerprints name the secrets without storing them again (as KeyCache does).  A config
+    # passes the same Password on every request: remember its key by identity, weakly.
+    last = _last_key
+    if last is not None and last[0]() is pw and last[1]() is opts:
+        return last[2]
+    key = (fingerprint(pw.encryption), fingerprint(pw.integrity), pw.id, opts.encryption, opts.integrity)
+    _remember_key(pw, opts, key)
+    return key
+
+
+_last_key: Optional[tuple[weakref.ref[Password], weakref.ref[SealOptions], _SlotKey]] = None
+
+
+def _remember_key(pw: Password, opts: SealOptions, key: _SlotKey) -> None:
+    global _last_key
+    _last_key = (weakref.ref(pw), weakref.ref(opts), key)  # one assignment: threads see old or new
 
 
 def _derive(secret: str, key: KeyOptions, cache: KeyCache) -> tuple[bytes, str]:
