@@ -201,6 +201,8 @@ def test_samesite_true_is_strict_and_false_is_absent() -> None:
         serialize("n", "v", CookieAttributes(same_site="sometimes"), "v1")
     with pytest.raises(CookieError, match="priority"):
         serialize("n", "v", CookieAttributes(priority="urgent"), "v2")
+    with pytest.raises(CookieError, match="priority"):
+        serialize("n", "v", CookieAttributes(priority=True), "v1")  # type: ignore[arg-type]
 
 
 def test_values_are_uri_encoded() -> None:

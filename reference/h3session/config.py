@@ -9,6 +9,7 @@ silently get wrong (``cookie.name``, row f2; a partial ``seal``, row i5) is a
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import uuid
 from collections.abc import Mapping
@@ -73,6 +74,10 @@ def _epoch_ms(value: Union[datetime, int]) -> int:
     return int(value.timestamp() * 1000) if isinstance(value, datetime) else int(value)
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _default_id() -> str:
     return str(uuid.uuid4())
 
@@ -116,8 +121,10 @@ class SessionConfig:
         if self.profile == "v1" and self.idle_timeout:
             raise ConfigError("idle_timeout exists only in h3 v2: use profile='v2'")
         for label, value in (("max_age", self.max_age), ("idle_timeout", self.idle_timeout)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
-                raise ConfigError(f"{label} must be a non-negative number of seconds")
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf
+            ):
+                raise ConfigError(f"{label} must be a non-negative, finite number of seconds")
         if self.max_cookie_bytes is not None and self.max_cookie_bytes < 1:
             raise ConfigError("max_cookie_bytes must be positive, or None to allow any size")
         object.__setattr__(self, "header_name", self._header_name())
@@ -187,8 +194,11 @@ class SessionConfig:
             value = getattr(self.cookie, label)
             if value is not None and (not isinstance(value, str) or _UNSAFE.search(value)):
                 raise ConfigError(f"cookie {label} must be printable ASCII without ';', got {value!r}")
-        if self.cookie.chunk_max_length is not None and self.cookie.chunk_max_length < 1:
-            raise ConfigError("cookie chunk_max_length must be positive")
+        chunk_max_length, max_age = self.cookie.chunk_max_length, self.cookie.max_age
+        if chunk_max_length is not None and (not _is_int(chunk_max_length) or chunk_max_length < 1):
+            raise ConfigError("cookie chunk_max_length must be a positive integer")
+        if max_age is not None and (isinstance(max_age, bool) or not isinstance(max_age, (int, float))):
+            raise ConfigError(f"cookie max_age must be a number of seconds, got {max_age!r}")
         try:  # a probe line surfaces every serialization error now rather than per request
             serialize(self.name, "probe", self.cookie_attributes(0), self.profile)
         except CookieError as error:
