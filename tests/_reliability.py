@@ -154,16 +154,19 @@ def hostile_corpus(token: str, name: str = "h3", profile: str = "v2") -> list[Ho
             "kept" if profile == "v2" else "fresh",
         ),
         Hostile("read-only route, garbage", (b"Cookie: " + cookie + b"=garbage",), path=b"/data"),
-        Hostile(
-            "update with a 5000-digit key",
-            (b"Content-Type: application/json",),
-            method=b"POST",
-            path=b"/update",
-            body=b'{"' + b"1" * 5000 + b'": 1}',
-        ),
         Hostile("update with a hostile string", (b"Content-Type: application/json",), method=b"POST", path=b"/update",
                 body=json.dumps({"x": "a;b\r\nSet-Cookie: evil=1 é 🍪 \u0000"}).encode()),
     ]
+    if profile == "v2":  # a 5000-byte key needs chunks; v1 refuses the line (CookieTooLargeError) by design
+        items.append(
+            Hostile(
+                "update with a 5000-digit key",
+                (b"Content-Type: application/json",),
+                method=b"POST",
+                path=b"/update",
+                body=b'{"' + b"1" * 5000 + b'": 1}',
+            )
+        )
     return items
 
 

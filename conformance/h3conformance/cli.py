@@ -13,7 +13,7 @@ from typing import Any, Optional, TextIO
 
 from . import __version__
 from .adapter import Adapter, AdapterError, available_adapters, load_adapter
-from .lint import lint
+from .lint import lint, stale_expectations
 from .loader import ScenarioFormatError, ScenarioSet, load_dir
 from .model import DEFAULT_PASSWORD, PROFILES, Scenario
 from .results import Record, ResultRecord, ResultsWriter
@@ -201,6 +201,14 @@ def cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     scenario_set = _scenarios(args)
     issues = lint(scenario_set)
+    if args.scenarios is None:  # the kit's own set: installed adapters' expectations must match it
+        adapters = []
+        for name in available_adapters():
+            try:
+                adapters.append(load_adapter(name))
+            except AdapterError as exc:
+                issues.append(str(exc))
+        issues += stale_expectations(scenario_set, adapters)
     for issue in issues:
         out.write(issue + "\n")
     out.write(

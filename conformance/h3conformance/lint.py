@@ -2,18 +2,21 @@
 
 The loader already enforces the format (unique ids, source, level, reason for info, no TOML
 dates, step references). Lint adds: known themes, every theme covered under every profile,
-and no absolute dates hiding in strings or epoch-millisecond numbers.
+no absolute dates hiding in strings or epoch-millisecond numbers, and (for the kit's own set)
+no adapter expecting the failure of a scenario that does not exist.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
+from .adapter import Adapter, AdapterError
 from .loader import ScenarioSet
 from .model import PROFILES, THEMES
 
-__all__ = ["lint"]
+__all__ = ["lint", "stale_expectations"]
 
 _DATE_TEXT = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b"
@@ -50,4 +53,20 @@ def lint(scenario_set: ScenarioSet) -> list[str]:
             for key in ("send", "expect", "expect_v1", "expect_v2"):
                 issues.extend(f"{s.file.name}: {s.id}: {i}" for i in _dates(step.get(key), f"step[{step_index}].{key}"))
         issues.extend(f"{s.file.name}: {s.id}: {i}" for i in _dates(s.config, "config"))
+    return issues
+
+
+def stale_expectations(scenario_set: ScenarioSet, adapters: Iterable[Adapter]) -> list[str]:
+    """Expected-failure entries naming no scenario: they would silently never apply."""
+    known = {s.id for s in scenario_set.scenarios}
+    issues = []
+    for adapter in adapters:
+        try:
+            ids = adapter.expected_failures().ids()
+        except AdapterError as exc:
+            issues.append(str(exc))
+            continue
+        issues.extend(
+            f"adapter {adapter.name!r} expects a failure of unknown scenario {i!r}" for i in sorted(ids - known)
+        )
     return issues

@@ -32,6 +32,7 @@ from .timespec import TimeSpecError, parse_duration, parse_relative
 
 __all__ = [
     "FORMAT_VERSION",
+    "PLACEHOLDER",
     "Problem",
     "ScenarioFormatError",
     "ScenarioSet",
@@ -46,7 +47,7 @@ FORMAT_VERSION = 1
 _ID = re.compile(r"[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+")
 _STEP_NAME = re.compile(r"[A-Za-z0-9_-]+")
 _METHOD = re.compile(r"[A-Z]+")
-_PLACEHOLDER = re.compile(r"\{(token|cookie):([A-Za-z0-9_-]+)(?::([^{}:]+))?\}")
+PLACEHOLDER = re.compile(r"\{(token|cookie):([A-Za-z0-9_-]+)(?::([^{}:]+))?\}")
 _ALGORITHMS = ("aes-256-cbc", "aes-128-ctr")
 _MODIFIER_KEYS = ("tamper", "urlencode", "quote")
 
@@ -117,7 +118,7 @@ def load_text(text: str, file: Path = Path("<text>")) -> tuple[Scenario, ...]:
 
 def placeholders(text: str) -> list[tuple[str, str, Optional[str]]]:
     """(kind, step, cookie name) for every {token:STEP} / {cookie:STEP:NAME} in `text`."""
-    return [(m.group(1), m.group(2), m.group(3)) for m in _PLACEHOLDER.finditer(text)]
+    return [(m.group(1), m.group(2), m.group(3)) for m in PLACEHOLDER.finditer(text)]
 
 
 def _no_dates(value: Any, path: str, reader: Reader) -> None:

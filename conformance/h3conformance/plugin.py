@@ -94,7 +94,10 @@ def _adapters(config: pytest.Config) -> list[Adapter]:
         if len(profiles) != 1:
             raise pytest.UsageError("--h3-url needs exactly one --h3-profile")
         raw = config.getoption("h3_url_config")
-        base = json.loads(raw) if raw else {"password": DEFAULT_PASSWORD}
+        try:
+            base = json.loads(raw) if raw else {"password": DEFAULT_PASSWORD}
+        except ValueError as exc:
+            raise pytest.UsageError(f"--h3-url-config is not JSON: {exc}") from exc
         adapters.append(Adapter(url, "url", url=url, profiles=profiles, config={**base, "profile": profiles[0]}))
     return adapters
 

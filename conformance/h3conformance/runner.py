@@ -21,16 +21,28 @@ from . import __version__
 from .adapter import Adapter
 from .checks import Observation, StepMemory, check_step, parse_reported
 from .jar import CookieJar
+from .loader import PLACEHOLDER
 from .model import Chunked, Forge, FromStep, Literal_, Modifiers, Scenario, Step, ValueSpec
 from .results import Failure, Record, ResultRecord, RunRecord, StepRecord, summarize
 from .setcookie import SetCookie, parse_set_cookie
-from .tokens import ITERATIONS, Decoded, TamperError, chunk, decode, forge, join_chunks, resolve_times, tamper, wrap
+from .tokens import (
+    CHUNK_PREFIX,
+    ITERATIONS,
+    Decoded,
+    TamperError,
+    chunk,
+    decode,
+    forge,
+    join_chunks,
+    resolve_times,
+    tamper,
+    wrap,
+)
 from .transports import Origin, Request, Response, Target, Transport, TransportError, UnsupportedConfig, open_target
 
 __all__ = ["Clock", "run_adapter", "run_scenario", "wall_clock_ms"]
 
 Clock = Callable[[], int]
-_PLACEHOLDER = re.compile(r"\{(token|cookie):([A-Za-z0-9_-]+)(?::([^{}:]+))?\}")
 
 
 def wall_clock_ms() -> int:
@@ -115,7 +127,7 @@ class _ScenarioRun:
             kind, step, cookie = match.groups()
             return self._from(FromStep(step, cookie if kind == "cookie" else None))
 
-        return _PLACEHOLDER.sub(one, text)
+        return PLACEHOLDER.sub(one, text)
 
     def _value(self, spec: ValueSpec, now: int) -> str:
         if isinstance(spec, Literal_):
@@ -162,10 +174,10 @@ class _ScenarioRun:
         decoded = {}
         for name in values:
             parent = name.rsplit(".", 1)[0]
-            if "." in name and values.get(parent, "").startswith("__chunked__"):
+            if "." in name and values.get(parent, "").startswith(CHUNK_PREFIX):
                 continue  # a chunk; decoded through its parent
             token = join_chunks(name, values)
-            if name == self.scenario.cookie_name or (token or "").startswith(("Fe26.", "__chunked__")):
+            if name == self.scenario.cookie_name or (token or "").startswith("Fe26."):
                 decoded[name] = decode(
                     token or "", self.scenario.config["password"], self.profile, self.scenario.config.get("seal")
                 )
@@ -299,6 +311,9 @@ def run_scenario(
                 record.failures = [Failure("send", "what an earlier step should have set", str(exc))]
             except (TransportError, KitError) as exc:
                 result.verdict, result.message = "error", f"{step.label}: {exc}"
+                break
+            except Exception as exc:  # a bug in the kit must not end a whole matrix run
+                result.verdict, result.message = "error", f"{step.label}: internal error in the kit: {exc!r}"
                 break
             if record.failures:
                 result.verdict = "fail"

@@ -23,10 +23,10 @@ def red_results(records: Iterable[Record], fail_on: str) -> list[ResultRecord]:
 
 
 def failure_lines(records: Iterable[Record]) -> list[str]:
-    """One line per result that is not a pass or skip, any level."""
+    """One line per fail, xpass or error, any level (expected failures are only counted)."""
     lines = []
     for r in records:
-        if isinstance(r, ResultRecord) and r.verdict not in ("pass", "skip"):
+        if isinstance(r, ResultRecord) and r.verdict in BAD_VERDICTS:
             lines.append(f"{r.verdict.upper():5} {r.level:6} {r.adapter} [{r.profile}] {r.id}: {r.message}")
     return lines
 

@@ -17,6 +17,7 @@ from h3session.iron import IronError, KeyOptions, SealOptions, preset, resolve_o
 from .timespec import TimeSpecError, parse_relative
 
 __all__ = [
+    "CHUNK_PREFIX",
     "ITERATIONS",
     "Decoded",
     "TamperError",
