@@ -66,6 +66,47 @@ def flask_hello(options: Mapping[str, Any]) -> Any:
     return app
 
 
+def starlette_h3session(options: Mapping[str, Any]) -> Any:
+    """h3session on Starlette as an application writes it: one config, built at start-up."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from h3session import SessionConfig, use_session_async
+    from h3session.asgi import SessionMiddleware
+
+    config = SessionConfig.from_h3(options)
+
+    async def index(request: Request) -> PlainTextResponse:
+        session = await use_session_async(request, config)
+        session.update({"count": (session.data.get("count") or 0) + 1})
+        return PlainTextResponse(COUNTER.format(count=session.data["count"]))
+
+    return Starlette(routes=[Route("/", index)], middleware=[Middleware(SessionMiddleware)])
+
+
+def flask_h3session(options: Mapping[str, Any]) -> Any:
+    """h3session on Flask as an application writes it: one config, built at start-up."""
+    from flask import Flask, request
+
+    from h3session import SessionConfig, use_session
+    from h3session.wsgi import SessionMiddleware
+
+    config = SessionConfig.from_h3(options)
+    app = Flask("bench_flask_h3session")
+    app.wsgi_app = SessionMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+
+    @app.get("/")
+    def index() -> str:
+        session = use_session(request, config)
+        session.update({"count": (session.data.get("count") or 0) + 1})
+        return COUNTER.format(count=session.data["count"])
+
+    return app
+
+
 def _adapter(module: str) -> Callable[[Mapping[str, Any]], Any]:
     def build(options: Mapping[str, Any]) -> Any:
         return importlib.import_module(f"h3adapters.{module}").app_factory(options)
@@ -78,6 +119,8 @@ APPS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "flask": _adapter("flask_app"),
     "plain-asgi": _adapter("plain_asgi"),
     "plain-wsgi": _adapter("plain_wsgi"),
+    "starlette-h3session": starlette_h3session,
+    "flask-h3session": flask_h3session,
     "starlette-own": starlette_own,
     "starlette-hello": starlette_hello,
     "flask-own": flask_own,

@@ -53,6 +53,12 @@ def targets() -> list[Target]:
             _python("uvicorn", "starlette"),
             _config("v2"),
         ),
+        Target(
+            "srv-uvicorn-app-v2",
+            "uvicorn, h3session on Starlette (config built once), v2",
+            _python("uvicorn", "starlette-h3session"),
+            _config("v2"),
+        ),
         Target("srv-uvicorn-own", "uvicorn, Starlette SessionMiddleware", _python("uvicorn", "starlette-own")),
         Target(
             "srv-uvicorn-hello",
@@ -65,6 +71,12 @@ def targets() -> list[Target]:
         ),
         Target(
             "srv-gunicorn-h3s-v2", "gunicorn, Flask adapter, profile v2", _python("gunicorn", "flask"), _config("v2")
+        ),
+        Target(
+            "srv-gunicorn-app-v2",
+            "gunicorn, h3session on Flask (config built once), v2",
+            _python("gunicorn", "flask-h3session"),
+            _config("v2"),
         ),
         Target("srv-gunicorn-own", "gunicorn, Flask's own session", _python("gunicorn", "flask-own")),
         Target(

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Optional
 
@@ -154,8 +154,13 @@ def hostile_corpus(token: str, name: str = "h3", profile: str = "v2") -> list[Ho
             "kept" if profile == "v2" else "fresh",
         ),
         Hostile("read-only route, garbage", (b"Cookie: " + cookie + b"=garbage",), path=b"/data"),
-        Hostile("update with a hostile string", (b"Content-Type: application/json",), method=b"POST", path=b"/update",
-                body=json.dumps({"x": "a;b\r\nSet-Cookie: evil=1 é 🍪 \u0000"}).encode()),
+        Hostile(
+            "update with a hostile string",
+            (b"Content-Type: application/json",),
+            method=b"POST",
+            path=b"/update",
+            body=json.dumps({"x": "a;b\r\nSet-Cookie: evil=1 é 🍪 \u0000"}).encode(),
+        ),
     ]
     if profile == "v2":  # a 5000-byte key needs chunks; v1 refuses the line (CookieTooLargeError) by design
         items.append(
@@ -181,6 +186,85 @@ def malformed_requests(token: str, name: str = "h3") -> list[Hostile]:
         Hostile("header without colon", (b"Cookie " + cookie + b"=a",)),
         Hostile("64 KiB cookie", (b"Cookie: " + cookie + b"=" + b"A" * 65_536,)),
     ]
+
+
+# --- in-process WSGI and ASGI calls ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def set_cookies(self) -> list[str]:
+        return [v for k, v in self.headers if k.lower() == "set-cookie"]
+
+    def cookie_header(self) -> str:
+        """What a browser sends back after this reply (ignoring deletions)."""
+        pairs = [line.split(";", 1)[0] for line in self.set_cookies()]
+        return "; ".join(pair for pair in pairs if not pair.endswith("="))
+
+
+def call_wsgi(
+    app: Any, method: str, path: str, headers: Optional[Mapping[str, str]] = None, body: bytes = b""
+) -> Reply:
+    """One request through a WSGI app, the way a server calls it (latin-1 header strings)."""
+    import io
+
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    for name, value in (headers or {}).items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    started: list[Any] = []
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        started[:] = [int(status.split()[0]), response_headers]
+        return lambda data: None
+
+    chunks = app(environ, start_response)
+    body_out = b"".join(chunks)
+    return Reply(started[0], list(started[1]), body_out)
+
+
+def call_asgi(
+    app: Any, method: str, path: str, headers: Optional[Mapping[str, str]] = None, body: bytes = b""
+) -> Reply:
+    """One HTTP request through an ASGI app, with raw latin-1 header bytes as servers pass them."""
+    import asyncio
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 80),
+    }
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: Any) -> None:
+        messages.append(dict(message))
+
+    asyncio.run(app(scope, receive, send))
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    response_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start.get("headers", ())]
+    content = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    return Reply(start["status"], response_headers, content)
 
 
 # --- raw HTTP/1.1 ---------------------------------------------------------------------------
@@ -339,10 +423,6 @@ def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
 def read_log(log: IO[bytes]) -> str:
     log.seek(0)
     return log.read().decode("utf-8", "replace")
-
-
-def first(values: Sequence[str]) -> Optional[str]:
-    return values[0] if values else None
 
 
 def report(config: Any, line: str) -> None:

@@ -65,3 +65,15 @@ def test_the_fallback_client_loads_a_real_server(bench: dict[str, Any]) -> None:
         latencies = load.latencies(port, ["a=1"] * 20, rate=500, connections=4)
         assert len(latencies) == 20
         assert all(0 < ms < float("inf") for ms in latencies)
+
+
+@pytest.mark.node
+def test_the_batch_fixture_times_an_operation() -> None:
+    from h3adapters import node
+
+    node.ensure_node_modules()
+    target = {"op": "seal", "lib": "iron-webcrypto", "object": {"a": 1}, "password": "p" * 32}
+    (answer,) = node.run_batch([{"op": "time", "target": target, "repeat": 3, "rounds": 2}])
+    assert answer["ok"], answer
+    assert len(answer["value"]) == 2
+    assert all(ms > 0 for ms in answer["value"])

@@ -78,7 +78,8 @@ def session_state(item: Hostile, response: RawResponse) -> str:
 
 def check_answer(item: Hostile, response: RawResponse, profile: str) -> None:
     where = f"{item.label!r} ({profile})"
-    assert b"Traceback" not in response.body and b'File "' not in response.body, f"traceback in body: {where}"
+    assert b"Traceback" not in response.body, f"traceback in body: {where}"
+    assert b'File "' not in response.body, f"traceback in body: {where}"
     assert response.status < 500, f"{response.status} for {where}: {response.body[:300]!r}"
     assert response.status == 200, f"{response.status} for {where}: {response.body[:300]!r}"
     state = session_state(item, response)
@@ -121,7 +122,7 @@ def test_hostile_requests_get_a_fresh_session_and_never_a_5xx(server: tuple[str,
 
 def test_a_handler_error_after_update_still_sends_the_cookie(server: tuple[str, str, str, IO[bytes]]) -> None:
     """``GET /fail`` updates the session and raises: a 500 that still carries the updated cookie (item 20)."""
-    name, profile, url, log = server
+    _, profile, url, _ = server
     response = raw_request(url, Hostile("fail", (), path=b"/fail"))
     assert response.status == 500
     assert b"Traceback" not in response.body

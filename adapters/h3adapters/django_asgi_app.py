@@ -9,18 +9,30 @@ session cookies onto it.
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Mapping
+from typing import Any, Callable
 
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.urls import path
-from django.views.decorators.http import require_GET, require_POST
 
 from h3session import use_session_async
 
 from ._contract import CLEARED_TEXT, JSON, TEXT, ContractFailure, configs, dump, multi, parse_body, visit
 from .django_app import configure_django
+
+AsyncView = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
+
+
+def _only(method: str, view: AsyncView) -> AsyncView:
+    """require_GET/require_POST for a coroutine view: Django before 5.0 cannot wrap one (it returns it unawaited)."""
+
+    async def checked(request: HttpRequest) -> HttpResponseBase:
+        if request.method != method:
+            return HttpResponseNotAllowed([method])
+        return await view(request)
+
+    return checked
 
 
 class _ContractHandler(ASGIHandler):  # type: ignore[misc]
@@ -69,11 +81,11 @@ def app_factory(options: Mapping[str, Any]) -> ASGIHandler:
 
     urlconf = types.ModuleType(f"{__name__}.urls")
     urlconf.urlpatterns = [  # type: ignore[attr-defined]
-        path("", require_GET(index)),
-        path("clear", require_GET(clear)),
-        path("data", require_GET(data)),
-        path("update", require_POST(update)),
-        path("fail", require_GET(fail)),
-        path("multi", require_GET(both)),
+        path("", _only("GET", index)),
+        path("clear", _only("GET", clear)),
+        path("data", _only("GET", data)),
+        path("update", _only("POST", update)),
+        path("fail", _only("GET", fail)),
+        path("multi", _only("GET", both)),
     ]
     return _ContractHandler(urlconf)

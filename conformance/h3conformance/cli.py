@@ -1,4 +1,4 @@
-"""The `h3conformance` command: run, list, explain, check, doctor, report."""
+"""The `h3conformance` command: run, interop, list, explain, check, doctor, report, adapters, new-adapter."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ from typing import Any, Optional, TextIO
 
 from . import __version__
 from .adapter import Adapter, AdapterError, available_adapters, load_adapter
+from .interop import red_cells, render_grids, run_interop
 from .lint import lint, stale_expectations
 from .loader import ScenarioFormatError, ScenarioSet, load_dir
 from .model import DEFAULT_PASSWORD, PROFILES, Scenario
-from .results import Record, ResultRecord, ResultsWriter
+from .results import InteropRecord, Record, ResultRecord, ResultsWriter
 from .runner import run_adapter
-from .summary import FAIL_ON_LEVELS, counts_table, failure_lines, print_progress, red_results
+from .summary import FAIL_ON_LEVELS, PROGRESS, counts_table, failure_lines, print_progress, red_results
 
 __all__ = ["main", "select"]
 
 EXIT_OK, EXIT_RED, EXIT_USAGE = 0, 1, 2
+_PROGRESS_WIDTH = 76  # interop cells per progress line
 
 
 class UsageError(Exception):
@@ -107,6 +109,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"no scenario id matches {args.id}")
     adapters = _adapters(args)
     records: list[Record] = []
+    interop: list[InteropRecord] = []
     writer = ResultsWriter(args.results) if args.results else None
     try:
         for adapter in adapters:
@@ -122,11 +125,13 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
                     out.write(f"{record.adapter} [{record.profile}] ")
                 else:
                     out.write("\n")
+        if args.interop:
+            interop = _interop(adapters, args.profile, writer, out)
     finally:
         if writer:
             writer.close()
     if args.report_dir:
-        _reports(records, args.report_dir, out)
+        _reports([*records, *interop], args.report_dir, out)
     lines = failure_lines(records)
     if lines:
         out.write("\n" + "\n".join(lines) + "\n")
@@ -134,10 +139,49 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     levels = " or ".join(FAIL_ON_LEVELS[args.fail_on])
     out.write("\n" + counts_table(records) + "\n")
     out.write(f"{len(red)} {levels} scenario(s) failed or errored (--fail-on {args.fail_on})\n")
-    return EXIT_RED if red else EXIT_OK
+    if args.interop:
+        out.write("\n" + render_grids(interop) + "\n")
+    return EXIT_RED if red or red_cells(interop) else EXIT_OK
 
 
-def _reports(records: list[Record], directory: Path, out: TextIO) -> None:
+def _interop(
+    adapters: list[Adapter], profiles: Optional[list[str]], writer: Optional[ResultsWriter], out: TextIO
+) -> list[InteropRecord]:
+    """Run the interop matrix, writing each cell to the results stream as it is judged."""
+    records: list[InteropRecord] = []
+    table, column = None, 0
+    for record in run_interop(adapters, profiles):
+        head = f"interop [{record.profile}] "
+        if record.profile != table:
+            out.write(("\n" if records else "") + head)
+            table, column = record.profile, 0
+        elif column % _PROGRESS_WIDTH == 0:
+            out.write("\n" + " " * len(head))
+        column += 1
+        records.append(record)
+        if writer:
+            writer.write(record)
+        out.write(PROGRESS.get(record.verdict, "?"))
+        out.flush()
+    out.write("\n")
+    return records
+
+
+def cmd_interop(args: argparse.Namespace, out: TextIO) -> int:
+    adapters = _adapters(args)
+    writer = ResultsWriter(args.results) if args.results else None
+    try:
+        records = _interop(adapters, args.profile, writer, out)
+    finally:
+        if writer:
+            writer.close()
+    if args.report_dir:
+        _reports(records, args.report_dir, out)
+    out.write("\n" + render_grids(records) + "\n")
+    return EXIT_RED if red_cells(records) else EXIT_OK
+
+
+def _reports(records: Sequence[object], directory: Path, out: TextIO) -> None:
     try:
         from .reports import render_all
     except ImportError:
@@ -224,9 +268,66 @@ def cmd_doctor(args: argparse.Namespace, out: TextIO) -> int:
     healthy = True
     for adapter in _adapters(args):
         profiles = [p for p in adapter.profiles if not args.profile or p in args.profile]
-        healthy = doctor(adapter, profiles, out) and healthy
-    out.write("the contract routes answer as expected\n" if healthy else "the implementation is broken (see above)\n")
+        healthy = doctor(adapter, profiles, out) and healthy  # prints its verdict: healthy, broken or non-conformant
     return EXIT_OK if healthy else EXIT_RED
+
+
+def cmd_adapters(args: argparse.Namespace, out: TextIO) -> int:
+    rows: list[dict[str, Any]] = []
+    for name in available_adapters():
+        try:
+            adapter = load_adapter(name)
+        except AdapterError as exc:
+            rows.append({"name": name, "error": str(exc)})
+            continue
+        versions = adapter.framework()
+        rows.append(
+            {
+                "name": name,
+                "kind": adapter.kind,
+                "profiles": list(adapter.profiles),
+                "requirements": versions,
+                "installed": "missing" not in versions.values(),
+                "description": adapter.description,
+            }
+        )
+    if args.json:
+        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for row in rows:
+            versions = row.get("requirements", {}).items()
+            row["needs"] = ", ".join(f"{k} {'MISSING' if v == 'missing' else v}" for k, v in versions) or "-"
+        width = {key: max((len(str(row.get(key, ""))) for row in rows), default=0) for key in ("name", "needs")}
+        for row in rows:
+            name = row["name"].ljust(width["name"])
+            if "error" in row:
+                out.write(f"{name}  BROKEN: {row['error']}\n")
+                continue
+            profiles = ",".join(row["profiles"])
+            line = f"{name}  {row['kind']:7}  {profiles:5}  {row['needs']:{width['needs']}}  {row['description']}"
+            out.write(line.rstrip() + "\n")
+        not_ready = sum(1 for row in rows if not row.get("installed"))
+        out.write(f"{len(rows)} adapter(s); {not_ready} cannot run here (broken, or a requirement is MISSING)\n")
+    return EXIT_RED if any("error" in row for row in rows) else EXIT_OK
+
+
+def cmd_new_adapter(args: argparse.Namespace, out: TextIO) -> int:
+    from .scaffold import ScaffoldError, plan, write
+
+    try:
+        scaffold = plan(args.name, args.kind, args.dir)
+        written = write(scaffold)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.name in available_adapters():
+        sys.stderr.write(f"h3conformance: note: an installed adapter is already named {args.name!r}\n")
+    out.write("".join(f"created {path}\n" for path in written))
+    out.write(
+        f"next: pip install -e {scaffold.root if scaffold.root.is_absolute() else f'./{scaffold.root}'}\n"
+        f"      h3conformance doctor --adapter {args.name}   # broken until the TODO routes are written\n"
+        "      (conformance/WRITING_ADAPTERS.md walks through the rest)\n"
+    )
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -294,7 +395,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--results", type=Path, metavar="FILE.jsonl", help="write the results stream here")
     run.add_argument("--report-dir", type=Path, metavar="DIR", help="render reports into DIR")
+    run.add_argument(
+        "--interop", action="store_true", help="then the interop matrix of the same implementations (see interop)"
+    )
     run.set_defaults(handler=cmd_run)
+
+    interop = sub.add_parser(
+        "interop", help="writer x reader matrix: is a session written by one implementation read by another?"
+    )
+    _target_options(interop)
+    interop.add_argument("--results", type=Path, metavar="FILE.jsonl", help="write the interop records here")
+    interop.add_argument("--report-dir", type=Path, metavar="DIR", help="render reports into DIR")
+    interop.set_defaults(handler=cmd_interop)
 
     listing = sub.add_parser("list", help="list scenarios")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
@@ -311,6 +423,16 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check that an implementation serves the contract routes at all")
     _target_options(doctor)
     doctor.set_defaults(handler=cmd_doctor)
+
+    adapters = sub.add_parser("adapters", help="list the installed adapters: kind, profiles, requirements")
+    adapters.add_argument("--json", action="store_true", help="machine-readable output")
+    adapters.set_defaults(handler=cmd_adapters)
+
+    new = sub.add_parser("new-adapter", help="scaffold an installable package for a new adapter")
+    new.add_argument("name", metavar="NAME", help="the adapter's name, e.g. my-framework")
+    new.add_argument("--kind", required=True, choices=("wsgi", "asgi", "command"), help="how the kit reaches it")
+    new.add_argument("--dir", type=Path, default=Path(), metavar="DIR", help="create DIR/NAME (default: .)")
+    new.set_defaults(handler=cmd_new_adapter)
 
     report = sub.add_parser("report", help="summarize results streams and render reports")
     report.add_argument("results_files", nargs="*", type=Path, metavar="RESULTS.jsonl")

@@ -1,6 +1,7 @@
 """The results stream: record types and their JSON-lines form (every report is rendered from it).
 
 Per adapter x profile: one "run" record, one "result" record per scenario, one "summary" record.
+The interop matrix adds one "interop" record per writer x reader pair (conformance/INTEROP.md).
 Field-by-field description: plan/INTERFACES.md, "Results stream", and conformance/SCENARIOS.md.
 """
 
@@ -19,11 +20,13 @@ __all__ = [
     "BAD_VERDICTS",
     "VERDICTS",
     "Failure",
+    "InteropRecord",
     "Record",
     "ResultRecord",
     "ResultsWriter",
     "RunRecord",
     "StepRecord",
+    "StreamRecord",
     "SummaryRecord",
     "read_records",
     "record_from_dict",
@@ -100,10 +103,35 @@ class SummaryRecord:
     type: str = "summary"
 
 
+@dataclass
+class InteropRecord:
+    """One cell of the interop matrix: a session written by `writer`, read by `reader`.
+
+    `profile` is the reader's profile (the table the cell belongs to); `expect` is "reads",
+    "upgrades" (a v1 cookie read by v2 through the legacy fallback) or "rejects" (a v2 cookie
+    shown to v1). The verdict is pass when the reader did what `expect` says.
+    """
+
+    profile: str
+    writer: str  # a label: the adapter name, plus " (v1)" when written under the other profile
+    reader: str
+    verdict: str
+    message: str = ""
+    expect: str = "reads"
+    writer_adapter: str = ""
+    writer_profile: str = ""
+    reader_adapter: str = ""
+    duration_ms: int = 0
+    transcript: list[StepRecord] = field(default_factory=list)
+    type: str = "interop"
+
+
 Record = Union[RunRecord, ResultRecord, SummaryRecord]
+# Anything a results stream may hold.
+StreamRecord = Union[RunRecord, ResultRecord, SummaryRecord, InteropRecord]
 
 
-def to_dict(record: Record) -> dict[str, Any]:
+def to_dict(record: StreamRecord) -> dict[str, Any]:
     data = dataclasses.asdict(record)
     return {"type": data.pop("type"), **data}
 
@@ -127,7 +155,7 @@ def _step(data: dict[str, Any]) -> StepRecord:
     return StepRecord(**{**data, "failures": failures})
 
 
-def record_from_dict(data: dict[str, Any]) -> Record:
+def record_from_dict(data: dict[str, Any]) -> StreamRecord:
     kind = data.get("type")
     fields = {k: v for k, v in data.items() if k != "type"}
     if kind == "run":
@@ -136,10 +164,12 @@ def record_from_dict(data: dict[str, Any]) -> Record:
         return ResultRecord(**{**fields, "transcript": [_step(s) for s in fields.get("transcript", [])]})
     if kind == "summary":
         return SummaryRecord(**fields)
+    if kind == "interop":
+        return InteropRecord(**{**fields, "transcript": [_step(s) for s in fields.get("transcript", [])]})
     raise ValueError(f"unknown record type {kind!r}")
 
 
-def read_records(path: Path) -> Iterator[Record]:
+def read_records(path: Path) -> Iterator[StreamRecord]:
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             if line.strip():
@@ -156,7 +186,7 @@ class ResultsWriter:
         self.path = path
         self._file: IO[str] = path.open("w", encoding="utf-8", newline="\n")
 
-    def write(self, record: Record) -> None:
+    def write(self, record: StreamRecord) -> None:
         self._file.write(json.dumps(to_dict(record), ensure_ascii=False, separators=(",", ":")) + "\n")
         self._file.flush()
 
