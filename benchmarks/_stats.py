@@ -55,16 +55,47 @@ def _num(value: float) -> str:
 
 
 def per_call(fn: Callable[[], object], calls: int, repeats: int, unit: str = "us") -> list[float]:
-    """Mean time per call of ``calls`` calls, once per repetition (after one untimed warm-up call)."""
-    scale = 1e6 if unit == "us" else 1e3
+    """Mean CPU time per call of ``calls`` calls, once per repetition (after one untimed warm-up call)."""
     fn()
-    results = []
+    return [batch(fn, calls, unit) for _ in range(repeats)]
+
+
+def batch(fn: Callable[[], object], calls: int, unit: str) -> float:
+    """Mean CPU time per call over ``calls`` calls.
+
+    CPU time, not wall time: on a shared machine a process that is descheduled for a while
+    would otherwise be charged for other people's work.  Single-threaded code on an idle
+    machine gives the same figure either way.
+    """
+    scale = 1e6 if unit == "us" else 1e3
+    start = time.process_time()
+    for _ in range(calls):
+        fn()
+    return (time.process_time() - start) / calls * scale
+
+
+@dataclass(frozen=True)
+class Case:
+    """One per-call measurement of a round-robin set."""
+
+    section: str
+    key: str
+    label: str
+    unit: str
+    fn: Callable[[], object]
+    calls: int
+
+
+def round_robin(results: Results, cases: Sequence[Case], repeats: int) -> None:
+    """Each repetition measures every case once, so drift over the run touches all cases alike."""
+    figures = [Figure(c.section, c.key, c.label, c.unit) for c in cases]
+    for case in cases:
+        case.fn()  # warm-up
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        results.append((time.perf_counter() - start) / calls * scale)
-    return results
+        for case, figure in zip(cases, figures):
+            figure.values.append(batch(case.fn, case.calls, case.unit))
+    for figure in figures:
+        results.add(figure)
 
 
 class Results:

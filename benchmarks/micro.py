@@ -18,12 +18,13 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from h3session import iron
 
-from ._stats import Figure, Results, per_call
+from ._stats import Case, Figure, Results, round_robin
 
 PASSWORD = "80d42cfb-1cd2-462c-8f17-e3237d9027e9"  # noqa: S105 (the h3 docs example password)
 SESSION: dict[str, Any] = {"id": str(uuid.uuid4()), "createdAt": 1_700_000_000_000, "data": {"count": 42}}
 PLAINTEXT = json.dumps(SESSION, separators=(",", ":")).encode()
 ITERATIONS = (1, 8192)
+FLOOR = "1 floor"
 
 
 def _crypto_kdf(n: int) -> Callable[[], bytes]:
@@ -86,29 +87,31 @@ def _gil_share(kdf: Callable[[], bytes], seconds: float = 0.4) -> float:
     return shared / alone
 
 
-def floor(results: Results, repeats: int) -> None:
-    """Section 1: the primitives alone, and seal/unseal composed from nothing else."""
-    section = "1 floor"
-    fastest: dict[int, Callable[[], bytes]] = {}
+def pbkdf2_cases() -> list[Case]:
+    cases = []
     for n in ITERATIONS:
-        calls = 2000 if n == 1 else 30
-        unit = "us" if n == 1 else "ms"
-        timed = {}
+        unit, calls = ("us", 2000) if n == 1 else ("ms", 30)
         for name, make in (("cryptography", _crypto_kdf), ("hashlib", _hashlib_kdf)):
-            kdf = make(n)
             label = f"PBKDF2-HMAC-SHA1 {n} it, 32 B ({name})"
-            figure = results.add(
-                Figure(section, f"pbkdf2-{name}-{n}", label, unit, per_call(kdf, calls, repeats, unit))
-            )
-            timed[name] = (figure.median, kdf)
-        winner = min(timed, key=lambda name: timed[name][0])
-        fastest[n] = timed[winner][1]
-        results.figures[f"pbkdf2-{winner}-{n}"].note = "faster: the floor uses it"
+            cases.append(Case(FLOOR, f"pbkdf2-{name}-{n}", label, unit, make(n), calls))
+    return cases
+
+
+def gil_figures(results: Results) -> None:
     for name, make in (("cryptography", _crypto_kdf), ("hashlib", _hashlib_kdf)):
         share = _gil_share(make(8192))
-        results.add(
-            Figure(section, f"gil-{name}", f"Python progress beside a {name} 8192-it derivation thread", "x", [share])
-        )
+        label = f"Python progress beside a {name} 8192-it derivation thread (wall clock)"
+        results.add(Figure(FLOOR, f"gil-{name}", label, "x", [share]))
+
+
+def floor_cases(results: Results) -> list[Case]:
+    """Section 1: the primitives alone, and seal/unseal composed from nothing else."""
+    fastest: dict[int, Callable[[], bytes]] = {}
+    for n in ITERATIONS:
+        timed = {name: results.figures[f"pbkdf2-{name}-{n}"] for name in ("cryptography", "hashlib")}
+        winner = min(timed, key=lambda name: timed[name].median)
+        timed[winner].note = "faster: the floor uses it"
+        fastest[n] = (_crypto_kdf if winner == "cryptography" else _hashlib_kdf)(n)
 
     key, mac_key = os.urandom(32), os.urandom(32)
     encrypt = _aes_encrypt(key)
@@ -118,13 +121,11 @@ def floor(results: Results, repeats: int) -> None:
     base = ("Fe26.2**" + "a" * 64 + "*" + "b" * 22 + "*" + "c" * 150 + "*").encode()
     mac = _hmac(mac_key, base)
     expected = mac()
-    for key_, label, fn in (
-        ("aes-encrypt", f"AES-256-CBC encrypt {len(PLAINTEXT)} B (+ IV)", encrypt),
-        ("aes-decrypt", "AES-256-CBC decrypt", decrypt),
-        ("hmac", f"HMAC-SHA256 over {len(base)} B", mac),
-    ):
-        results.add(Figure(section, key_, label, "us", per_call(fn, 5000, repeats)))
-
+    cases = [
+        Case(FLOOR, "aes-encrypt", f"AES-256-CBC encrypt {len(PLAINTEXT)} B (+ IV)", "us", encrypt, 5000),
+        Case(FLOOR, "aes-decrypt", "AES-256-CBC decrypt", "us", decrypt, 5000),
+        Case(FLOOR, "hmac", f"HMAC-SHA256 over {len(base)} B", "us", mac, 5000),
+    ]
     for n in ITERATIONS:
         kdf, unit = fastest[n], "us" if n == 1 else "ms"
         calls = 2000 if n == 1 else 15
@@ -140,26 +141,15 @@ def floor(results: Results, repeats: int) -> None:
             kdf()
             return decrypt()
 
-        results.add(
-            Figure(section, f"floor-seal-{n}", f"floor: seal, {n} it", unit, per_call(floor_seal, calls, repeats, unit))
-        )
-        results.add(
-            Figure(
-                section,
-                f"floor-unseal-{n}",
-                f"floor: unseal, {n} it",
-                unit,
-                per_call(floor_unseal, calls, repeats, unit),
-            )
-        )
+        cases.append(Case(FLOOR, f"floor-seal-{n}", f"floor: seal, {n} it", unit, floor_seal, calls))
+        cases.append(Case(FLOOR, f"floor-unseal-{n}", f"floor: unseal, {n} it", unit, floor_unseal, calls))
 
     def floor_warm() -> bytes:
         hmac.compare_digest(mac(), expected)
         return decrypt()
 
-    results.add(
-        Figure(section, "floor-warm", "floor: unseal with both keys known", "us", per_call(floor_warm, 5000, repeats))
-    )
+    cases.append(Case(FLOOR, "floor-warm", "floor: unseal with both keys known", "us", floor_warm, 5000))
+    return cases
 
 
 def _padded() -> bytes:
@@ -167,13 +157,12 @@ def _padded() -> bytes:
     return padder.update(PLAINTEXT) + padder.finalize()
 
 
-def reference(results: Results, repeats: int) -> None:
+def reference_cases(repeats: int) -> list[Case]:
     """Section 2: h3session's seal, cold unseal and warm unseal at 1 and 8192 iterations."""
-    for n in ITERATIONS:
-        _reference_at(results, n, repeats)
+    return [case for n in ITERATIONS for case in _reference_at(n, repeats)]
 
 
-def _reference_at(results: Results, n: int, repeats: int) -> None:
+def _reference_at(n: int, repeats: int) -> list[Case]:
     section = "2 h3session"
     options = iron.preset("v1" if n == 1 else "v2")
     unit, calls = ("us", 2000) if n == 1 else ("ms", 15)
@@ -197,17 +186,16 @@ def _reference_at(results: Results, n: int, repeats: int) -> None:
     def warm_unseal() -> Any:
         return iron.unseal(token, PASSWORD, options, cache=warm)
 
-    for key, label, fn, fn_unit, fn_calls in (
-        (f"h3s-seal-{n}", f"seal, {n} it (new salts)", cold_seal, unit, calls),
-        (f"h3s-unseal-cold-{n}", f"cold unseal, {n} it", cold_unseal, unit, calls),
-        (f"h3s-unseal-warm-{n}", f"warm unseal, {n} it (keys cached)", warm_unseal, "us", 3000),
-        (f"h3s-seal-reused-{n}", f"seal, {n} it (reused keys)", reused_seal, "us", 3000),
-    ):
-        results.add(Figure(section, key, label, fn_unit, per_call(fn, fn_calls, repeats, fn_unit)))
+    return [
+        Case(section, f"h3s-seal-{n}", f"seal, {n} it (new salts)", unit, cold_seal, calls),
+        Case(section, f"h3s-unseal-cold-{n}", f"cold unseal, {n} it", unit, cold_unseal, calls),
+        Case(section, f"h3s-unseal-warm-{n}", f"warm unseal, {n} it (keys cached)", "us", warm_unseal, 3000),
+        Case(section, f"h3s-seal-reused-{n}", f"seal, {n} it (reused keys)", "us", reused_seal, 3000),
+    ]
 
 
-def itsdangerous_figures(results: Results, repeats: int) -> None:
-    """Section 4: the signed (not encrypted) cookies of Flask and Starlette, through the same calls they make."""
+def itsdangerous_cases() -> list[Case]:
+    """Section 4: the signed (not encrypted) cookies of Flask and Starlette, through the calls they make."""
     section = "4 itsdangerous"
     from flask import Flask
     from flask.sessions import SecureCookieSessionInterface
@@ -219,20 +207,6 @@ def itsdangerous_figures(results: Results, repeats: int) -> None:
     assert serializer is not None
     data = dict(SESSION["data"])
     flask_token = serializer.dumps(data)
-    results.add(
-        Figure(
-            section, "flask-sign", "Flask session: dumps", "us", per_call(lambda: serializer.dumps(data), 5000, repeats)
-        )
-    )
-    results.add(
-        Figure(
-            section,
-            "flask-unsign",
-            "Flask session: loads",
-            "us",
-            per_call(lambda: serializer.loads(flask_token, max_age=31 * 86400), 5000, repeats),
-        )
-    )
     # starlette.middleware.sessions: base64(JSON) signed by a TimestampSigner, max_age 14 days.
     signer = TimestampSigner(PASSWORD)
 
@@ -244,18 +218,24 @@ def itsdangerous_figures(results: Results, repeats: int) -> None:
     def starlette_unsign() -> Any:
         return json.loads(base64.b64decode(signer.unsign(starlette_token, max_age=14 * 86400)))
 
-    results.add(
-        Figure(section, "starlette-sign", "Starlette session: sign", "us", per_call(starlette_sign, 5000, repeats))
-    )
-    results.add(
-        Figure(
-            section, "starlette-unsign", "Starlette session: unsign", "us", per_call(starlette_unsign, 5000, repeats)
-        )
-    )
+    return [
+        Case(section, "flask-sign", "Flask session: dumps", "us", lambda: serializer.dumps(data), 5000),
+        Case(
+            section,
+            "flask-unsign",
+            "Flask session: loads",
+            "us",
+            lambda: serializer.loads(flask_token, max_age=31 * 86400),
+            5000,
+        ),
+        Case(section, "starlette-sign", "Starlette session: sign", "us", starlette_sign, 5000),
+        Case(section, "starlette-unsign", "Starlette session: unsign", "us", starlette_unsign, 5000),
+    ]
 
 
 def all_figures(results: Results, repeats: int) -> None:
-    """Sections 1, 2 and 4."""
-    floor(results, repeats)
-    reference(results, repeats)
-    itsdangerous_figures(results, repeats)
+    """Sections 1, 2 and 4, measured round-robin so that the ratios between them are same-moment ratios."""
+    round_robin(results, pbkdf2_cases(), repeats)
+    gil_figures(results)
+    cases = floor_cases(results) + reference_cases(repeats) + itsdangerous_cases()
+    round_robin(results, cases, repeats)

@@ -72,7 +72,10 @@ def node_figures(results: Results, repeats: int) -> None:
         node.ensure_node_modules()
     cases = _cases()
     # One extra round per case, dropped: V8 compiles the hot path during the first.
-    ops = [{"op": "time", "target": op, "repeat": calls, "rounds": repeats + 1} for _, _, _, op, calls in cases]
+    ops = [
+        {"op": "time", "clock": "cpu", "target": op, "repeat": calls, "rounds": repeats + 1}
+        for _, _, _, op, calls in cases
+    ]
     answers = node.run_batch(ops, timeout=600)
     for (key, label, unit, _, _), answer in zip(cases, answers):
         if not answer["ok"]:

@@ -35,7 +35,7 @@ from _reliability import OLD_PASSWORD, PASSWORD, check_set_cookie, report
 from h3session import SessionConfig, SessionContext, iron
 from h3session.asgi import context_from_scope
 from h3session.cookies import parse_cookie_header, read_chunked
-from h3session.engine import Session, get_session, open_session
+from h3session.engine import Session, get_session, needs_derivation, open_session
 from h3session.wsgi import context_from_environ
 
 # On a failure hypothesis imports libcst to suggest a patch; with some mypy_extensions versions that import
@@ -462,8 +462,9 @@ def _check_loaded(session: Session, valid_offered: bool) -> None:
 
 
 def _load(headers: Mapping[str, str], config: SessionConfig, valid_offered: bool) -> None:
-    """get_session, then use_session's open + update + Set-Cookie: none may raise."""
+    """ASGI's derivation probe, get_session, then use_session's open + update + Set-Cookie: none may raise."""
     ctx = SessionContext.from_headers(headers, now=lambda: NOW)
+    assert needs_derivation(ctx, config) in (True, False)
     _check_loaded(get_session(ctx, config), valid_offered)
     manager = open_session(ctx, config)
     manager.update({"seen": True})

@@ -115,7 +115,7 @@ def test_readme_nox_commands_name_real_sessions_and_tags(listing: list[dict[str,
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     sessions = {s["session"] for s in listing}
     tags = {tag for s in listing for tag in s["tags"]}
-    named = [shlex.split(name)[0] for name in re.findall(r"nox -s (\"[^\"]+\"|\S+)", readme)]
+    named = [shlex.split(name)[0] for name in re.findall(r"nox -s (\"[^\"]+\"|[^\s`]+)", readme)]
     assert {"conformance", "tests", "conformance_merge"} <= set(named)
     assert set(named) <= sessions
     for line in re.findall(r"^\$ nox -t ([^#]+)", readme, re.M):

@@ -132,15 +132,18 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
             writer.close()
     if args.report_dir:
         _reports([*records, *interop], args.report_dir, out)
+    if args.interop:
+        out.write("\n" + render_grids(interop) + "\n")
     lines = failure_lines(records)
     if lines:
         out.write("\n" + "\n".join(lines) + "\n")
+    # The adapter x profile matrix comes last: it is what a reader of the main job looks for.
     red = red_results(records, args.fail_on)
     levels = " or ".join(FAIL_ON_LEVELS[args.fail_on])
     out.write("\n" + counts_table(records) + "\n")
-    out.write(f"{len(red)} {levels} scenario(s) failed or errored (--fail-on {args.fail_on})\n")
     if args.interop:
-        out.write("\n" + render_grids(interop) + "\n")
+        out.write(f"interop: {len(interop)} pair(s), {len(red_cells(interop))} red\n")
+    out.write(f"{len(red)} {levels} scenario(s) failed or errored (--fail-on {args.fail_on})\n")
     return EXIT_RED if red or red_cells(interop) else EXIT_OK
 
 
