@@ -171,7 +171,7 @@ def browser(session: nox.Session) -> None:
 
 @nox.session(tags=["reliability"])
 def fuzz(session: nox.Session) -> None:
-    """Property tests of every untrusted-input parser, 200,000 examples (about 6 minutes on 2 cores)."""
+    """Property tests of every untrusted-input parser, 200,000 examples (2 to 5 minutes on 2 cores)."""
     session.install("-e", ALL_EXTRAS)
     examples = os.environ.get("H3_FUZZ_EXAMPLES", "200000")
     session.run("pytest", "tests/test_fuzz.py", *session.posargs, env={"H3_FUZZ_EXAMPLES": examples})

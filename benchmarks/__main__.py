@@ -72,7 +72,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     load_before = os.getloadavg()
     quick = args.quick
     repeats = 3 if quick else 7
-    server_repeats = 1 if quick else 3
+    server_repeats = 1 if quick else 5
     sections: dict[str, Callable[[Results], None]] = {
         "micro": lambda r: micro.all_figures(r, repeats),
         "node": lambda r: node_iron.node_figures(r, repeats),

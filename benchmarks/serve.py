@@ -46,7 +46,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.serve")
     parser.add_argument("--server", required=True, choices=["uvicorn", "gunicorn"])
     parser.add_argument("--app", required=True, choices=sorted(APPS))
-    parser.add_argument("--pbkdf2", default="auto", choices=["auto", "cryptography", "hashlib"])
+    parser.add_argument("--pbkdf2", default="cryptography", choices=["cryptography", "hashlib"])
     args = parser.parse_args(argv)
     _keys.backend = args.pbkdf2
     app = APPS[args.app](json.loads(os.environ.get("H3_SESSION_CONFIG") or "{}"))

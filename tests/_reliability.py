@@ -31,7 +31,7 @@ TOKEN_VALUE = re.compile(r"[A-Za-z0-9_*.\-]*")
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 _ATTRIBUTE = re.compile(
     r"Max-Age=-?[0-9]+|Domain=[\x21-\x3a\x3c-\x7e]+|Path=[\x20-\x3a\x3c-\x7e]+"
-    r"|Expires=(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"
+    r"|Expires=(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} [A-Z][a-z]{2} [0-9]{4,6} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"
     r"|HttpOnly|Secure|Partitioned|Priority=(Low|Medium|High)|SameSite=(Strict|Lax|None)"
 )
 

@@ -580,6 +580,9 @@ def odd_payloads(draw: st.DrawFn) -> Any:
 
 @fuzz("loader_payloads")
 @given(odd_payloads(), st.sampled_from(["v1", "v1-max-age", "v2-idle"]))
+@example({"id": KNOWN_ID, "createdAt": 253_402_297_200_000}, "v1-max-age")  # Expires in the year 10000
+@example({"id": KNOWN_ID, "createdAt": 1e300}, "v1-max-age")  # once an OverflowError in gmtime
+@example({"id": KNOWN_ID, "createdAt": NOW, "lastSeenAt": -1e300}, "v2-idle")
 def test_odd_sealed_payloads_give_a_session_and_never_raise(payload: Any, which: str) -> None:
     EXAMPLES["loader_payloads"] += 1
     config = CONFIGS[which]

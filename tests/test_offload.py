@@ -1,10 +1,8 @@
-"""Cold derivations for async callers run in a small pool of low-priority threads, never on the loop."""
+"""Cold derivations for async callers run in a small pool of threads of their own, never on the loop."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 import threading
 
 import pytest
@@ -22,14 +20,6 @@ def test_work_runs_in_the_pool_not_on_the_loop() -> None:
     name, ident = asyncio.run(_offload.run(where))
     assert name.startswith("h3session-kdf")
     assert ident != threading.get_ident()
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are a Linux feature")
-def test_pool_threads_yield_to_the_event_loop_on_linux() -> None:
-    def nice() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    assert asyncio.run(_offload.run(nice)) == os.getpriority(os.PRIO_PROCESS, 0) + _offload.NICE
 
 
 def test_a_forked_child_gets_a_pool_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:

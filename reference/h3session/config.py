@@ -9,7 +9,6 @@ silently get wrong (``cookie.name``, row f2; a partial ``seal``, row i5) is a
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 import uuid
 from collections.abc import Mapping
@@ -27,6 +26,8 @@ PROFILES = ("v1", "v2")
 DEFAULT_NAME = "h3"
 #: RFC 6265 section 6.1: browsers keep cookies of at least 4096 bytes (name, value and attributes).
 DEFAULT_MAX_COOKIE_BYTES = 4096
+#: The furthest a JavaScript Date reaches (8.64e15 ms): createdAt + maxAge must stay a valid Expires.
+MAX_SECONDS = 8.64e12
 _HEADER_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # Path and Domain stay printable ASCII without ';': nothing in them can end the attribute or the header.
 _UNSAFE = re.compile(r"[^\x20-\x3a\x3c-\x7e]")
@@ -122,9 +123,9 @@ class SessionConfig:
             raise ConfigError("idle_timeout exists only in h3 v2: use profile='v2'")
         for label, value in (("max_age", self.max_age), ("idle_timeout", self.idle_timeout)):
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_SECONDS
             ):
-                raise ConfigError(f"{label} must be a non-negative, finite number of seconds")
+                raise ConfigError(f"{label} must be a number of seconds from 0 to {MAX_SECONDS:.0f}")
         if self.max_cookie_bytes is not None and self.max_cookie_bytes < 1:
             raise ConfigError("max_cookie_bytes must be positive, or None to allow any size")
         object.__setattr__(self, "header_name", self._header_name())

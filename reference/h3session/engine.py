@@ -28,6 +28,8 @@ HeaderLookup = Callable[[str], Optional[str]]
 Update = Union[Mapping[str, Any], Callable[[dict[str, Any]], Optional[Mapping[str, Any]]], None]
 #: v2 re-seals an idle session once more than half the window has passed (h3-behavior j10).
 SLIDE_THRESHOLD = 0.5
+#: The largest time JavaScript's Date holds (ms either side of the epoch).
+MAX_DATE_MS = 8_640_000_000_000_000
 
 
 class SessionExpiredError(H3SessionError):
@@ -151,7 +153,9 @@ def unseal_session(ctx: SessionContext, config: SessionConfig, token: str) -> tu
 
 def _age(now: int, since: Any) -> float:
     # h3: Date.now() - (createdAt || -Infinity): a missing or zero createdAt is infinitely old (item 8).
-    if isinstance(since, bool) or not isinstance(since, (int, float)) or not since:
+    # A time JavaScript's Date cannot hold is no time either: h3 would throw writing its Expires on every
+    # update, and Python's gmtime overflows; only a key holder can seal one, and it reads as a fresh session.
+    if isinstance(since, bool) or not isinstance(since, (int, float)) or not since or not abs(since) <= MAX_DATE_MS:
         return math.inf
     return float(now - since)
 

@@ -33,32 +33,27 @@ def fingerprint(secret: Secret) -> bytes:
     return hashlib.blake2b(data, key=_FINGERPRINT_KEY, digest_size=16).digest()
 
 
-#: Which PBKDF2 runs: "auto" (below), or "cryptography" / "hashlib" everywhere (benchmarks compare them).
-Backend = Literal["auto", "cryptography", "hashlib"]
-backend: Backend = "auto"
+#: Which PBKDF2 runs above one iteration; benchmarks switch it to compare (BENCHMARKS.md).
+Backend = Literal["cryptography", "hashlib"]
+backend: Backend = "cryptography"
 
 
 def pbkdf2_sha1(secret: Secret, salt: str, iterations: int, length: int) -> bytes:
     """PBKDF2-HMAC-SHA1 over the UTF-8 password and the salt's *text*, as iron does.
 
-    Measured here (BENCHMARKS.md): ``cryptography`` derives 8192 iterations
-    ~1.7x faster than ``hashlib`` but holds the GIL throughout, while
-    ``hashlib`` releases it.  So "auto" takes ``cryptography`` on the main
-    thread (a sync worker, or an event loop that is blocked either way) and
-    ``hashlib`` on any other thread (an ASGI executor, a threaded WSGI server),
-    where the event loop and the other requests keep running meanwhile.
+    Decided by measurement (BENCHMARKS.md): ``cryptography`` derives 8192
+    iterations ~1.7x faster than ``hashlib``.  ``hashlib`` releases the GIL
+    and ``cryptography`` does not, yet on two cores the faster one still gave
+    the better event-loop p99 with never-seen tokens mixed in, because there
+    was no idle core for a slower, GIL-free derivation to use.
     """
     password = secret.encode("utf-8", "surrogatepass") if isinstance(secret, str) else secret
     salt_bytes = salt.encode("utf-8", "surrogatepass")
     # One round is a single HMAC: hashlib avoids the object set-up cost that dominates there.
-    if iterations == 1 or backend == "hashlib" or (backend == "auto" and not _on_main_thread()):
+    if iterations == 1 or backend == "hashlib":
         return hashlib.pbkdf2_hmac("sha1", password, salt_bytes, iterations, length)
     kdf = PBKDF2HMAC(algorithm=hashes.SHA1(), length=length, salt=salt_bytes, iterations=iterations)  # noqa: S303
     return kdf.derive(password)
-
-
-def _on_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
 
 
 class KeyCache:
