@@ -17,7 +17,7 @@ nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
-PACKAGES = ["reference/h3session", "conformance/h3conformance", "adapters/h3adapters"]
+PACKAGES = ["reference/h3session", "conformance/h3conformance", "adapters/h3adapters", "benchmarks"]
 # The newest mypy that still type-checks for a Python 3.9 target.
 MYPY = "mypy==1.18.2"
 # Every framework and server the bundled adapters use (in-process and over-HTTP tests), and Playwright (browser test).

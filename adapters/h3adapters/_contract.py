@@ -25,12 +25,24 @@ class ContractFailure(RuntimeError):
     """Raised by ``GET /fail`` after updating the session: the error-response case."""
 
 
+_CONFIGS: dict[str, tuple[SessionConfig, SessionConfig]] = {}
+
+
 def configs(options: Mapping[str, Any]) -> tuple[SessionConfig, SessionConfig]:
-    """The configured session and the second one ``/multi`` uses (name + "-alt")."""
-    first = SessionConfig.from_h3(options)
-    return first, first.replace(
-        name=f"{first.name}-alt", session_header=None if first.session_header is None else first.session_header
-    )
+    """The configured session and the second one ``/multi`` uses (name + "-alt").
+
+    Built once per distinct options (validation is not free); a refused config
+    is not cached, so it keeps failing each request with a 500 as the contract asks.
+    """
+    key = json.dumps(options, sort_keys=True, default=repr)
+    built = _CONFIGS.get(key)
+    if built is None:
+        first = SessionConfig.from_h3(options)
+        built = (first, first.replace(name=f"{first.name}-alt"))
+        if len(_CONFIGS) >= 64:  # a test run has a few dozen configs; never grow without bound
+            _CONFIGS.clear()
+        _CONFIGS[key] = built
+    return built
 
 
 def visit(session: SessionManager) -> str:

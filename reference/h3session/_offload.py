@@ -35,6 +35,15 @@ def executor() -> ThreadPoolExecutor:
         return _executor
 
 
+def _after_fork() -> None:
+    global _lock
+    _lock = threading.Lock()  # a lock another thread held at fork time would stay held in the child
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
 async def run(func: Callable[..., T], *args: object) -> T:
     """``func(*args)`` in the derivation pool, awaited without blocking the event loop."""
     return await asyncio.get_running_loop().run_in_executor(executor(), func, *args)

@@ -10,7 +10,11 @@ from . import crypto, identity, lifetime, reading, writing
 from ._mutant import Mutant, Patch
 
 ALL: tuple[Mutant, ...] = (
-    *reading.MUTANTS, *identity.MUTANTS, *writing.MUTANTS, *lifetime.MUTANTS, *crypto.MUTANTS,
+    *reading.MUTANTS,
+    *identity.MUTANTS,
+    *writing.MUTANTS,
+    *lifetime.MUTANTS,
+    *crypto.MUTANTS,
 )
 
 __all__ = ["ALL", "Mutant", "Patch"]

@@ -44,23 +44,28 @@ def _truncated_password(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 MAC_NOT_CHECKED = Mutant(
-    "mac-not-checked", "the HMAC of a token is computed but its comparison never fails",
+    "mac-not-checked",
+    "the HMAC of a token is computed but its comparison never fails",
     patches=(Patch(_codec, "same_mac", _accept_any_mac),),
 )
 FOREIGN_PASSWORD_ACCEPTED = Mutant(
-    "foreign-password-accepted", "a token the configured password cannot open is retried with the docs password",
+    "foreign-password-accepted",
+    "a token the configured password cannot open is retried with the docs password",
     patches=(Patch(engine, "unseal_session", _docs_password_fallback),),
 )
 PASSWORD_TRUNCATED = Mutant(
-    "password-truncated", "keys are derived from the first 32 characters of the password only",
+    "password-truncated",
+    "keys are derived from the first 32 characters of the password only",
     patches=(Patch(_seal, "derive", _truncated_password),),
 )
 NO_LEGACY_FALLBACK = Mutant(
-    "no-legacy-fallback", "v2 does not retry a bad MAC with 1 iteration, so v1 cookies are lost",
+    "no-legacy-fallback",
+    "v2 does not retry a bad MAC with 1 iteration, so v1 cookies are lost",
     options=option("legacySealFallback", False, ("v2",)),
 )
 V2_ONE_ITERATION = Mutant(
-    "v2-one-iteration", "v2 seals with iron's own default of 1 PBKDF2 iteration instead of 8192",
+    "v2-one-iteration",
+    "v2 seals with iron's own default of 1 PBKDF2 iteration instead of 8192",
     options=option("seal", _ONE_ITERATION, ("v2",)),
 )
 

@@ -38,15 +38,18 @@ def _lazy_new_session(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 NEW_ID_EVERY_REQUEST = Mutant(
-    "new-id-every-request", "every request that loads a session gives it a new id",
+    "new-id-every-request",
+    "every request that loads a session gives it a new id",
     patches=(Patch(engine, "unseal_session", _fresh_id),),
 )
 UPDATE_REPLACES = Mutant(
-    "update-replaces", "update() replaces the data instead of merging into it",
+    "update-replaces",
+    "update() replaces the data instead of merging into it",
     patches=(Patch(engine, "update_session", _replace_data),),
 )
 NEW_SESSION_NOT_SEALED = Mutant(
-    "new-session-not-sealed", "v2: a new session gets no Set-Cookie unless the handler updates it",
+    "new-session-not-sealed",
+    "v2: a new session gets no Set-Cookie unless the handler updates it",
     patches=(Patch(engine, "open_session", _lazy_new_session),),
 )
 

@@ -35,15 +35,18 @@ def _no_clock(original: Unseal) -> Unseal:
 
 
 EXPIRES_FROM_NOW = Mutant(
-    "expires-from-now", "Expires is now + maxAge on every write instead of createdAt + maxAge",
+    "expires-from-now",
+    "Expires is now + maxAge on every write instead of createdAt + maxAge",
     patches=(Patch(engine, "_expires", _expires_from_now),),
 )
 MAX_AGE_NOT_ENFORCED = Mutant(
-    "max-age-not-enforced", "maxAge sets Expires and the seal ttl, but createdAt is never checked",
+    "max-age-not-enforced",
+    "maxAge sets Expires and the seal ttl, but createdAt is never checked",
     patches=(Patch(engine, "unseal_session", _no_age_check),),
 )
 EXPIRED_SEAL_ACCEPTED = Mutant(
-    "expired-seal-accepted", "the iron expiration of a token is never compared with the clock",
+    "expired-seal-accepted",
+    "the iron expiration of a token is never compared with the clock",
     patches=(Patch(iron, "unseal", _no_clock),),
 )
 

@@ -59,15 +59,18 @@ HEADER_IGNORED = Mutant(
     "header-ignored", "never reads the x-<name>-session header", options=option("sessionHeader", False)
 )
 COOKIE_PREFERRED = Mutant(
-    "cookie-preferred-over-header", "reads the cookie first and the header only without a cookie",
+    "cookie-preferred-over-header",
+    "reads the cookie first and the header only without a cookie",
     patches=_patch(_cookie_first),
 )
 EMPTY_HEADER_NO_FALLBACK = Mutant(
-    "empty-header-no-fallback", "an empty session header counts as a (bad) token instead of absent",
+    "empty-header-no-fallback",
+    "an empty session header counts as a (bad) token instead of absent",
     patches=_patch(_empty_header_is_a_token),
 )
 BAD_HEADER_FALLS_BACK = Mutant(
-    "bad-header-falls-back-to-cookie", "an invalid session header is skipped and the cookie used instead",
+    "bad-header-falls-back-to-cookie",
+    "an invalid session header is skipped and the cookie used instead",
     patches=_patch(_bad_header_falls_back),
 )
 

@@ -193,7 +193,10 @@ def shared_pool(policy: KeyReuse) -> ReusePool:
 
 
 def _forget_after_fork() -> None:
-    # A forked worker (gunicorn --preload) starts its own pairs rather than sharing its parent's.
+    # A forked worker (gunicorn --preload) starts its own pairs rather than sharing its parent's;
+    # new locks, since a lock another thread held at fork time would stay held in the child.
+    global _SHARED_LOCK
+    _SHARED_LOCK = threading.Lock()
     for pool in list(_POOLS):
         pool._slots.clear()
         pool._lock = threading.Lock()
