@@ -12,7 +12,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -22,15 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from h3conformance.processes import free_port, stop_process_group
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _wait_for_port(port: int, proc: subprocess.Popen[bytes], deadline: float) -> bool:
@@ -63,14 +57,7 @@ def server(command: Sequence[str], env: Mapping[str, str], timeout: float = 30) 
                 raise RuntimeError(f"{' '.join(command)} did not start:\n{log.read().decode(errors='replace')[-2000:]}")
             yield port
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+            stop_process_group(proc)
 
 
 def get(port: int, path: str = "/", cookie: Optional[str] = None) -> tuple[int, list[str], str]:

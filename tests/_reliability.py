@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Optional
 
+from h3conformance.processes import free_port, stop_process_group
 from h3session import SessionConfig, SessionContext
 from h3session.engine import open_session
 
@@ -330,13 +330,6 @@ def _dechunk(body: bytes) -> bytes:
 # --- real servers ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def serve_command(server: str, *, workers: int = 1, threads: int = 1) -> list[str]:
     """The server command: ``h3adapters.serve`` as-is, or the server's CLI for workers/threads.
 
@@ -407,17 +400,6 @@ def _wait_until_serving(proc: subprocess.Popen[bytes], port: int, deadline: floa
         time.sleep(0.1)
     log.seek(0)
     raise RuntimeError(f"server on port {port} did not start:\n{log.read().decode('utf-8', 'replace')}")
-
-
-def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 def read_log(log: IO[bytes]) -> str:

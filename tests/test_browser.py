@@ -18,8 +18,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -31,6 +29,7 @@ import pytest
 
 from h3adapters.node import ensure_node_modules, h3_server
 from h3adapters.serve import server_command
+from h3conformance.processes import free_port, stop_process_group
 from h3session import iron
 
 if TYPE_CHECKING:
@@ -73,13 +72,6 @@ def chromium_executable() -> str:
 # --- the contract app under a real Python server -------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _answers_404(port: int) -> bool:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
@@ -89,18 +81,6 @@ def _answers_404(port: int) -> bool:
         return False
     finally:
         connection.close()
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    # The server leads its own process group: gunicorn's worker goes down with its arbiter.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 def _wait_until_serving(name: str, proc: subprocess.Popen[bytes], port: int, log: IO[bytes], timeout: float) -> None:
@@ -117,7 +97,7 @@ def _wait_until_serving(name: str, proc: subprocess.Popen[bytes], port: int, log
 @contextlib.contextmanager
 def python_server(server: str, app: str, config: Mapping[str, Any], timeout: float = 30) -> Iterator[str]:
     """Run ``python -m h3adapters.serve`` on a free 127.0.0.1 port; yield its base URL."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "H3_SESSION_CONFIG": json.dumps(dict(config)), "PORT": str(port)}
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
@@ -132,7 +112,7 @@ def python_server(server: str, app: str, config: Mapping[str, Any], timeout: flo
             _wait_until_serving(f"{server} ({app})", proc, port, log, timeout)
             yield f"http://127.0.0.1:{port}"
         finally:
-            _stop(proc)
+            stop_process_group(proc)
 
 
 # --- fixtures ----------------------------------------------------------------------------------

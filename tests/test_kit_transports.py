@@ -130,7 +130,7 @@ def test_a_command_that_never_answers_times_out(tmp_path: Path) -> None:
 
 
 def test_an_unreachable_url_is_an_error() -> None:
-    port = __import__("h3conformance.transports.command", fromlist=["free_port"]).free_port()
+    port = __import__("h3conformance.processes", fromlist=["free_port"]).free_port()
     target = URLTarget(f"http://127.0.0.1:{port}")
     with pytest.raises(TransportError):
         target.for_config(CONFIG).send(Request("GET", "/"))

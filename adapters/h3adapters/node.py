@@ -11,13 +11,14 @@ import json
 import os
 import select
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
+
+from h3conformance.processes import stop_process_group
 
 __all__ = [
     "NODE_DIR",
@@ -145,18 +146,6 @@ def _wait_for_url(proc: subprocess.Popen[bytes], deadline: float) -> str | None:
     return text[len(prefix) :] if text.startswith(prefix) else None
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    # The server runs in its own session, so the group id is its pid and any child goes with it.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def h3_server(
     version: ServerVersion, config: Mapping[str, Any], *, port: int = 0, timeout: float = 30
@@ -185,6 +174,6 @@ def h3_server(
                 raise NodeError(f"h3-server.mjs {version} did not start:\n{log}")
             yield url
         finally:
-            _stop(proc)
+            stop_process_group(proc)
             if proc.stdout is not None:
                 proc.stdout.close()

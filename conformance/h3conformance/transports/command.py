@@ -10,8 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -22,6 +20,7 @@ from typing import IO, Any, Optional
 
 import httpx
 
+from ..processes import free_port, stop_process_group
 from .base import Origin, Request, Response, Transport, TransportError, config_key
 from .url import URLTransport
 
@@ -30,13 +29,6 @@ __all__ = ["CommandTarget", "Server", "free_port"]
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
 _LOG_TAIL = 4000
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class Server:
@@ -103,14 +95,7 @@ class Server:
             raise TransportError(f"{exc}\n{state}; its output:\n{self.log()}") from exc
 
     def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._process.pid, signal.SIGTERM)
-        try:
-            self._process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait(timeout=STOP_TIMEOUT_S)
+        stop_process_group(self._process, STOP_TIMEOUT_S)
         self.transport.close()
         self._log.close()
 
