@@ -1,18 +1,13 @@
 """The ASGI framework and ASGI server adapters, as registered in the "h3conformance.adapters" group.
 
-Importing this module imports no framework: each app factory imports its framework when the
-kit first calls it.  The servers run the Starlette contract app in a child process
-(``h3adapters.serve``).
+The servers run the Starlette contract app in a child process (``h3adapters.serve``).
 """
 
 from __future__ import annotations
 
-import functools
-
 from h3conformance.adapter import Adapter
 
-from .serve import build_app, server_command
-from .wsgi_registry import REFERENCE_EXPECTATIONS
+from ._registry import framework_adapter, server_adapter
 
 __all__ = [
     "DJANGO_ASGI",
@@ -28,25 +23,11 @@ __all__ = [
 
 
 def _framework(name: str, app: str, requirement: str, description: str) -> Adapter:
-    return Adapter(
-        name,
-        "asgi",
-        functools.partial(build_app, app),
-        requirements=(requirement,),
-        expectations=REFERENCE_EXPECTATIONS,
-        description=description,
-    )
+    return framework_adapter(name, "asgi", app, requirement, description)
 
 
 def _server(server: str) -> Adapter:
-    return Adapter(
-        server,
-        "command",
-        command=server_command(server, "starlette"),
-        requirements=(server, "starlette"),
-        expectations=REFERENCE_EXPECTATIONS,
-        description=f"the Starlette contract app served by {server} on 127.0.0.1",
-    )
+    return server_adapter(server, "starlette")
 
 
 STARLETTE = _framework(
