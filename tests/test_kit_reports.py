@@ -483,6 +483,23 @@ def test_html_interop_grid_is_writer_by_reader() -> None:
     assert 'title="fail: Bad hmac value"' in grid
 
 
+def test_markdown_interop_grid_is_writer_by_reader_and_says_what_each_green_cell_did() -> None:
+    records = [
+        interop("python", "python"),
+        {**interop("node-v2", "python"), "expect": "upgrades"},
+        {**interop("python (v2)", "node-v1"), "profile": "v1", "expect": "rejects"},
+        interop("python", "node-v2", "fail", "Bad hmac value"),
+    ]
+    text = render_markdown(records)
+    sections = {part.split("\\]", 1)[0]: part for part in text.split("#### Interop \\[")[1:]}
+    header, _rule, *rows = [line for line in sections["v2"].splitlines() if line.startswith("|")]
+    assert header == "| writer | python | node-v2 |"
+    assert rows[0].startswith("| python | ok | ")
+    assert rows[0].endswith(" fail |")
+    assert rows[1] == "| node-v2 | up | — |"
+    assert "| python (v2) | rej |" in sections["v1"]
+
+
 def test_html_without_interop_records_has_no_interop_section() -> None:
     assert "Interop" not in render_html(every_verdict())
 

@@ -90,9 +90,45 @@ def _counts_cell(matrix: Matrix, column: Column) -> str:
     return " ".join(shown) if shown else "no results"
 
 
+#: A green interop cell says what the reader did: continued, upgraded a v1 cookie, or rejected a v2 one.
+_INTEROP_CELL = {"reads": "ok", "upgrades": "up", "rejects": "rej"}
+
+
+def _interop_grids(records: list[dict[str, Any]]) -> list[str]:
+    """One writer (row) x reader (column) table per profile."""
+    tables = []
+    for profile in dict.fromkeys(r.get("profile") for r in records):
+        cells = {(r.get("writer"), r.get("reader")): r for r in records if r.get("profile") == profile}
+        writers = list(dict.fromkeys(writer for writer, _ in cells))
+        readers = list(dict.fromkeys(reader for _, reader in cells))
+        lines = [
+            f"#### Interop \\[{md(profile)}\\]: a session written by the row, read by the column",
+            "",
+            "| writer | " + " | ".join(md(reader) for reader in readers) + " |",
+            "|---|" + "---|" * len(readers),
+        ]
+        for writer in writers:
+            row = []
+            for reader in readers:
+                record = cells.get((writer, reader))
+                verdict = verdict_of(record) if record is not None else None
+                if record is None:
+                    row.append("—")
+                elif verdict == "pass":
+                    row.append(_INTEROP_CELL.get(str(record.get("expect", "reads")), "ok"))
+                else:
+                    row.append(f"{_ICONS[verdict]} {verdict}" if verdict in _ICONS else str(verdict))
+            lines.append(f"| {md(writer)} | " + " | ".join(row) + " |")
+        tables.append("\n".join(lines))
+    return tables
+
+
 def _interop_section(matrix: Matrix) -> str:
     bad = matrix.interop_failures
     lines = [f"### Interop: {len(matrix.interop) - len(bad)}/{len(matrix.interop)} pairs pass"]
+    lines.extend(["", *_interop_grids(matrix.interop), ""])
+    lines.append("ok: continues the writer's session; up: continues a v1 cookie and re-seals it at 8192 iterations;")
+    lines.append("rej: starts a new session, as h3 v1 does for a v2 cookie.")
     for record in bad:
         verdict = verdict_of(record)
         lines.append(
