@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from h3conformance.loader import ScenarioSet, load_dir
+
 _skipped: list[str] = []
 
 
@@ -20,3 +22,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if reporter is not None:
             reporter.write_line(f"CI forbids skipped tests; {len(_skipped)} skipped: {_skipped[:10]}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="module")
+def scenarios() -> ScenarioSet:
+    """The kit's own scenario set, loaded once per module."""
+    return load_dir()

@@ -18,10 +18,8 @@ from wsgiref.util import setup_testing_defaults
 import httpx
 import pytest
 
-from h3conformance.adapter import load_adapter
-from h3conformance.loader import ScenarioSet, load_dir
-from h3conformance.results import ResultRecord
-from h3conformance.runner import run_adapter
+from _adapter_runs import assert_all_pass, run_scenarios
+from h3conformance.loader import ScenarioSet
 from h3session import SessionConfig, SessionManager, use_session, use_session_async
 
 PASSWORD = "80d42cfb-1cd2-462c-8f17-e3237d9027e9"
@@ -37,35 +35,17 @@ FRAMEWORKS = {
 SERVERS = ("uvicorn", "hypercorn", "granian")
 
 
-@pytest.fixture(scope="module")
-def scenarios() -> ScenarioSet:
-    return load_dir()
-
-
-def _run(name: str, profile: str, scenarios: ScenarioSet) -> list[ResultRecord]:
-    records = run_adapter(
-        load_adapter(name), scenarios.scenarios, scenario_set_version=scenarios.version, profiles=[profile]
-    )
-    return [record for record in records if isinstance(record, ResultRecord)]
-
-
-def _assert_all_pass(results: list[ResultRecord]) -> None:
-    assert results, "no scenario ran"
-    bad = [f"{r.id} [{r.profile}] {r.verdict}: {r.message}" for r in results if r.verdict not in ("pass", "xfail")]
-    assert not bad, "\n".join(bad)
-
-
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("name", list(FRAMEWORKS))
 def test_framework_adapter_passes_every_scenario(name: str, profile: str, scenarios: ScenarioSet) -> None:
-    _assert_all_pass(_run(name, profile, scenarios))
+    assert_all_pass(run_scenarios(name, profile, scenarios))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("name", SERVERS)
 def test_server_adapter_passes_every_scenario(name: str, profile: str, scenarios: ScenarioSet) -> None:
-    _assert_all_pass(_run(name, profile, scenarios))
+    assert_all_pass(run_scenarios(name, profile, scenarios))
 
 
 def _client(app: Any) -> httpx.AsyncClient:

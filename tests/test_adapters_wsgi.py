@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 import webtest  # type: ignore[import-untyped]
 
+from _adapter_runs import assert_all_pass, run_scenarios
 from h3adapters import serve, wsgi_registry
 from h3conformance import _toml
 from h3conformance.adapter import load_adapter
-from h3conformance.loader import ScenarioSet, load_dir
-from h3conformance.results import ResultRecord
-from h3conformance.runner import run_adapter
+from h3conformance.loader import ScenarioSet
 from h3conformance.transports import Request
 from h3conformance.transports.command import Server
 
@@ -29,36 +28,17 @@ PASSWORD = "a-password-of-at-least-32-characters!"
 HTTPS = {"wsgi.url_scheme": "https", "HTTP_HOST": "127.0.0.1"}
 
 
-@pytest.fixture(scope="module")
-def scenarios() -> ScenarioSet:
-    return load_dir()
-
-
-def run(name: str, profile: str, scenarios: ScenarioSet) -> list[ResultRecord]:
-    records = run_adapter(
-        load_adapter(name), scenarios.scenarios, scenario_set_version=scenarios.version, profiles=[profile]
-    )
-    return [record for record in records if isinstance(record, ResultRecord)]
-
-
-def assert_all_pass(results: list[ResultRecord]) -> None:
-    assert results
-    bad = [f"{r.id} [{r.verdict}] {r.message}" for r in results if r.verdict not in ("pass", "xfail")]
-    assert not bad, "\n".join(bad)
-    assert all(r.expected_failure for r in results if r.verdict == "xfail")
-
-
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("name", FRAMEWORKS)
 def test_framework_adapter_passes_every_scenario(name: str, profile: str, scenarios: ScenarioSet) -> None:
-    assert_all_pass(run(name, profile, scenarios))
+    assert_all_pass(run_scenarios(name, profile, scenarios))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("name", SERVERS)
 def test_server_adapter_passes_every_scenario(name: str, profile: str, scenarios: ScenarioSet) -> None:
-    assert_all_pass(run(name, profile, scenarios))
+    assert_all_pass(run_scenarios(name, profile, scenarios))
 
 
 def test_server_expectations_include_the_reference_ones() -> None:

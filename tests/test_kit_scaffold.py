@@ -28,7 +28,7 @@ import pytest
 
 from h3conformance.adapter import Adapter, load_adapter
 from h3conformance.cli import main
-from h3conformance.loader import ScenarioSet, load_dir
+from h3conformance.loader import ScenarioSet
 from h3conformance.results import ResultRecord, RunRecord, read_records
 from h3conformance.runner import run_adapter
 
@@ -69,11 +69,6 @@ def fill(module: str, kind: str) -> str:
 def expectations_from_doc() -> str:
     (block,) = [b for b in doc_blocks("toml") if "[expected_failures]" in b]
     return block
-
-
-@pytest.fixture(scope="module")
-def scenarios() -> ScenarioSet:
-    return load_dir()
 
 
 # -- the files -------------------------------------------------------------------------------------
